@@ -1,0 +1,254 @@
+"""The environment file model: what ``environments/<name>.yaml`` may say.
+
+Frozen dataclasses with their constraints in field metadata. ``typed_config``
+checks input against them and derives the editor JSON Schema from them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Literal
+
+from . import scenarios
+
+DNS1123_LABEL = r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?"
+DNS_HINT = "use lowercase letters, digits and '-' (a DNS-1123 label, at most 63 characters)"
+#: Kubernetes minors with strict schemas in the pinned kubernetes-validate.
+KUBERNETES_VERSIONS = tuple(f"1.{minor}" for minor in range(25, 38))
+QUANTITY = r"[0-9]+(Mi|Gi|Ti)"
+URL = r"(https://|http://|ssh://|git@)[^\s]+"
+NODE_PORT_SERVICES = ("prometheus", "grafana", "kiali", "tracing")
+
+
+def _empty() -> Mapping[str, Any]:
+    return MappingProxyType({})
+
+
+def _meta(doc: str, **more: Any) -> dict[str, Any]:
+    return {"doc": doc, **more}
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """The target cluster."""
+
+    platform: Literal["oke", "kind", "generic"] = field(
+        default="generic", metadata=_meta("Where the lab runs; picks storage and exposure defaults.")
+    )
+    kubernetes_version: str = field(
+        default="1.34",
+        metadata=_meta(
+            "Kubernetes minor version the manifests are validated against.",
+            pattern=r"1\.(2[5-9]|3[0-7])",
+            hint='write a supported minor version from 1.25 to 1.37 in quotes, e.g. "1.34"',
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class ArgoCD:
+    """Where Argo CD runs and which repository it syncs."""
+
+    repo_url: str = field(
+        default="",
+        metadata=_meta("Git URL of this repository, as Argo CD knows it.", key="repoURL",
+                       pattern=URL, hint="write a git URL such as https://github.com/org/repo.git"),
+    )
+    target_revision: str = field(
+        default="main",
+        metadata=_meta("Branch, tag or commit Argo CD follows for this repository.",
+                       pattern=r"[A-Za-z0-9._/-]+", hint="write a branch, tag or commit"),
+    )
+    namespace: str = field(default="argocd", metadata=_meta("Argo CD's namespace.",
+                                                             pattern=DNS1123_LABEL, hint=DNS_HINT))
+    project: str = field(default="olympic-lab", metadata=_meta("AppProject name.",
+                                                                pattern=DNS1123_LABEL, hint=DNS_HINT))
+
+
+@dataclass(frozen=True)
+class Gateway:
+    """The Istio ingress gateway Service."""
+
+    service_type: Literal["LoadBalancer", "NodePort", "ClusterIP"] = field(
+        default="LoadBalancer", metadata=_meta("Service type of istio-ingressgateway.")
+    )
+    service_annotations: Mapping[str, str] = field(
+        default_factory=_empty, metadata=_meta("Annotations on the gateway Service (e.g. OCI LB).")
+    )
+
+
+@dataclass(frozen=True)
+class Istio:
+    """Istio's control plane, installed from Istio's official Helm charts."""
+
+    version: str = field(
+        default="1.30.3",
+        metadata=_meta("Exact Istio chart version (no ranges).", pattern=r"[0-9]+\.[0-9]+\.[0-9]+",
+                       hint='pin an exact version such as "1.30.3"'),
+    )
+    chart_repo_url: str = field(
+        default="https://istio-release.storage.googleapis.com/charts",
+        metadata=_meta("Istio's Helm repository.", key="chartRepoURL", pattern=URL,
+                       hint="write the Helm repository URL"),
+    )
+    gateway: Gateway = field(default_factory=Gateway)
+
+
+@dataclass(frozen=True)
+class Namespaces:
+    """Namespaces of the lab."""
+
+    apps: str = field(default="olympic", metadata=_meta(
+        "The sample app's namespace (sidecar injection on).", pattern=DNS1123_LABEL, hint=DNS_HINT))
+    observability: str = field(default="istio-system", metadata=_meta(
+        "Namespace of Prometheus, Grafana, Jaeger, Kiali, Loki.", pattern=DNS1123_LABEL,
+        hint=DNS_HINT))
+
+
+@dataclass(frozen=True)
+class Expose:
+    """How the observability UIs are reached."""
+
+    mode: Literal["clusterIP", "nodePort", "loadBalancer"] = field(
+        default="clusterIP", metadata=_meta("clusterIP (port-forward), nodePort or loadBalancer.")
+    )
+    node_ports: Mapping[str, int] = field(
+        default_factory=_empty,
+        metadata=_meta(
+            "Fixed node ports per UI (mode nodePort).",
+            key_pattern="|".join(NODE_PORT_SERVICES),
+            key_hint="node ports exist for " + ", ".join(NODE_PORT_SERVICES),
+            item={"minimum": 30000, "maximum": 32767},
+        ),
+    )
+    load_balancer_annotations: Mapping[str, str] = field(
+        default_factory=_empty, metadata=_meta("Annotations on UI Services (mode loadBalancer).")
+    )
+    source_ranges: tuple[str, ...] = field(
+        default=(), metadata=_meta("CIDRs allowed to reach LoadBalancer UIs (empty: anyone).")
+    )
+
+
+@dataclass(frozen=True)
+class BackendVersion:
+    """One version of backend-app (a Deployment and a DestinationRule subset)."""
+
+    replicas: int = field(default=2, metadata=_meta("Pod replicas.", minimum=0, maximum=50))
+
+
+def _default_versions() -> Mapping[str, BackendVersion]:
+    return MappingProxyType({v: BackendVersion() for v in ("v1", "v2", "v3")})
+
+
+@dataclass(frozen=True)
+class Apps:
+    """The Olympic sample app: frontend, backend versions, datasource."""
+
+    image_registry: str = field(
+        default="nrt.ocir.io/orasejapan/codeatcustomer",
+        metadata=_meta("Registry and path of the app images.", pattern=r"[a-z0-9.:/_-]+",
+                       hint="write a registry path such as ghcr.io/org/olympic"),
+    )
+    image_tag: str = field(
+        default="helidon4",
+        metadata=_meta("Tag of every app image; never 'latest'.",
+                       pattern=r"(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}",
+                       hint="pin a tag other than 'latest', e.g. helidon4"),
+    )
+    replicas: int = field(default=2, metadata=_meta("Replicas of frontend and datasource.",
+                                                    minimum=0, maximum=50))
+    backend_versions: Mapping[str, BackendVersion] = field(
+        default_factory=_default_versions,
+        metadata=_meta("Backend versions by subset name.", key_pattern=r"v[0-9]{1,2}",
+                       key_hint="name versions v1, v2, ..."),
+    )
+
+
+@dataclass(frozen=True)
+class HeaderRoute:
+    """Requests with this header go to one subset, before the weighted split."""
+
+    header: str = field(default="", metadata=_meta("Header name.", pattern=r"[a-z0-9-]+",
+                                                   hint="write a lowercase header name"))
+    exact: str = field(default="", metadata=_meta("Exact header value."))
+    subset: str = field(default="", metadata=_meta("Subset that receives the matched requests."))
+
+
+@dataclass(frozen=True)
+class Traffic:
+    """The active traffic scenario for backend-app."""
+
+    scenario: str = field(
+        default="random",
+        metadata=_meta("A built-in scenario or 'custom': " + ", ".join(scenarios.NAMES)),
+    )
+    weights: Mapping[str, int] | None = field(
+        default=None, metadata=_meta("Weights by subset when scenario is custom; sum 100.",
+                                     item={"minimum": 0, "maximum": 100}))
+    header_route: HeaderRoute | None = field(default=None)
+    steps: tuple[Mapping[str, int], ...] = field(
+        default=(), metadata=_meta("Progressive rollout: weight maps, in order.",
+                                   item={"item": {"minimum": 0, "maximum": 100}}))
+
+
+@dataclass(frozen=True)
+class Storage:
+    """Persistent storage for a component."""
+
+    enabled: bool = field(default=False, metadata=_meta("Use a PersistentVolumeClaim."))
+    storage_class: str = field(default="", metadata=_meta("StorageClass ('' = cluster default)."))
+    size: str = field(default="10Gi", metadata=_meta("Volume size.", pattern=QUANTITY,
+                                                     hint="write a size such as 50Gi"))
+
+
+@dataclass(frozen=True)
+class Observability:
+    """Settings of the observability components."""
+
+    prometheus_retention: str = field(default="15d", metadata=_meta(
+        "Prometheus TSDB retention.", pattern=r"[0-9]+[dhw]", hint="write e.g. 15d"))
+    prometheus_storage: Storage = field(default_factory=Storage)
+    loki_storage: Storage = field(default_factory=Storage)
+    grafana_anonymous_role: Literal["none", "Viewer", "Editor", "Admin"] = field(
+        default="none", metadata=_meta("Role of anonymous Grafana users; 'none' turns it off."))
+    kiali_auth_strategy: Literal["anonymous", "token", "openid", "header"] = field(
+        default="token", metadata=_meta("Kiali's auth.strategy."))
+    tracing_sampling: int = field(default=100, metadata=_meta(
+        "Percent of requests traced (Telemetry randomSamplingPercentage).", minimum=0, maximum=100))
+
+
+@dataclass(frozen=True)
+class Components:
+    """Switch each part of the lab on or off."""
+
+    apps: bool = True
+    traffic: bool = True
+    prometheus: bool = True
+    grafana: bool = True
+    jaeger: bool = True
+    kiali: bool = True
+    loki: bool = True
+    log_shipper: bool = True
+    node_exporter: bool = True
+
+
+@dataclass(frozen=True)
+class EnvironmentFile:
+    """An environment file: ``environments/<name>.yaml``."""
+
+    extends: str | None = field(default=None, metadata=_meta("Environment this one layers on."))
+    abstract: bool = field(default=False, metadata=_meta("A layer only; not rendered itself."))
+    description: str = field(default="", metadata=_meta("One line shown by 'labgen envs'."))
+    cluster: Cluster = field(default_factory=Cluster)
+    argocd: ArgoCD = field(default_factory=ArgoCD, metadata={"key": "argocd"})
+    istio: Istio = field(default_factory=Istio)
+    namespaces: Namespaces = field(default_factory=Namespaces)
+    expose: Expose = field(default_factory=Expose)
+    apps: Apps = field(default_factory=Apps)
+    traffic: Traffic = field(default_factory=Traffic)
+    observability: Observability = field(default_factory=Observability)
+    components: Components = field(default_factory=Components)
+    helm_values: Any = field(default=None, metadata=_meta(
+        "Extra umbrella-chart values, deep-merged last (checked by the chart's schema)."))

@@ -1,0 +1,181 @@
+"""Environments: ``environments/<name>.yaml``, layered with ``extends``,
+checked key by key and turned into one typed, immutable :class:`Environment`.
+
+Everything downstream (chart values, the Argo CD tree, the traffic scenario)
+is a pure function of the object returned by :func:`load_environment`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import scenarios
+from .env_model import DNS1123_LABEL, EnvironmentFile
+from .errors import InputError
+from .typed_config import build, deep_merge
+from .yaml_io import KeyPath, load_with_lines
+
+ENV_DIR = "environments"
+_NAME = re.compile(DNS1123_LABEL)
+_MIN_OKE_VOLUME_GI = 50
+
+
+@dataclass(frozen=True)
+class Environment:
+    """A loaded environment: its name, the files it came from, and its settings."""
+
+    name: str
+    #: Input files, base first, relative to the repository root.
+    files: tuple[str, ...]
+    spec: EnvironmentFile
+    routes: scenarios.Routes
+
+    @property
+    def subsets(self) -> tuple[str, ...]:
+        return tuple(self.spec.apps.backend_versions)
+
+
+@dataclass
+class _Layers:
+    """Merged raw data of an environment and, per key path, where it was set."""
+
+    data: dict[str, Any]
+    where: dict[KeyPath, tuple[str, int]]
+    files: list[str]
+
+    def locate(self, path: KeyPath) -> tuple[str | None, int | None]:
+        for cut in range(len(path), -1, -1):
+            if path[:cut] in self.where:
+                return self.where[path[:cut]]
+        return (self.files[-1] if self.files else None), None
+
+
+def available_environments(root: Path) -> list[str]:
+    """Names of the renderable environments (``abstract: true`` layers excluded)."""
+    names = []
+    for path in sorted((root / ENV_DIR).glob("*.yaml")):
+        if not _NAME.fullmatch(path.stem):
+            continue
+        data, _ = load_with_lines(path, _display(root, path))
+        if not (isinstance(data, dict) and data.get("abstract") is True):
+            names.append(path.stem)
+    return names
+
+
+def environment_file(root: Path, name: str) -> Path:
+    """The file of environment ``name``, refusing names that leave ``environments/``."""
+    if not _NAME.fullmatch(name):
+        raise InputError(f"environment name '{name}' is invalid; {_name_hint()}")
+    env_dir = (root / ENV_DIR).resolve()
+    path = root / ENV_DIR / f"{name}.yaml"
+    if not path.is_file():
+        known = ", ".join(available_environments(root)) if env_dir.is_dir() else "none"
+        raise InputError(f"unknown environment '{name}'; available: {known}",
+                         file=_display(root, path))
+    if path.resolve().parent != env_dir:
+        raise InputError("is a link to a file outside environments/; copy the file in instead",
+                         file=_display(root, path))
+    return path
+
+
+def load_environment(root: Path, name: str) -> Environment:
+    """Load, merge and check environment ``name``; raise InputError on any problem."""
+    layers = _load_layers(root, name, chain=())
+    spec = build(EnvironmentFile, layers.data, layers.locate)
+    _check(spec, layers)
+    header = spec.traffic.header_route
+    try:
+        routes = scenarios.resolve(
+            spec.traffic.scenario,
+            spec.traffic.weights,
+            scenarios.HeaderMatch(header.header, header.exact, header.subset) if header else None,
+            set(spec.apps.backend_versions),
+        )
+        for index, step in enumerate(spec.traffic.steps):
+            scenarios.check_weights(step, set(spec.apps.backend_versions),
+                                    ("traffic", "steps", index))  # type: ignore[arg-type]
+    except scenarios.ScenarioError as exc:
+        file, line = layers.locate(exc.key)
+        raise InputError(str(exc), file=file, line=line) from None
+    return Environment(name=name, files=tuple(layers.files), spec=spec, routes=routes)
+
+
+def _load_layers(root: Path, name: str, chain: tuple[str, ...]) -> _Layers:
+    if name in chain:
+        cycle = " -> ".join((*chain, name))
+        raise InputError(f"'extends' forms a cycle ({cycle}); remove one of the links",
+                         file=_display(root, environment_file(root, chain[-1])))
+    path = environment_file(root, name)
+    display = _display(root, path)
+    data, lines = load_with_lines(path, display)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise InputError("must be a mapping of settings (key: value)", file=display, line=1)
+    own_where = {key: (display, line) for key, line in lines.items()}
+    parent = data.get("extends")
+    if parent is None:
+        return _Layers(data=data, where=own_where, files=[display])
+    if not isinstance(parent, str):
+        raise InputError("'extends' must name an environment, e.g. extends: base",
+                         file=display, line=lines.get(("extends",)))
+    base = _load_layers(root, parent, (*chain, name))
+    child = {key: value for key, value in data.items() if key not in ("extends", "abstract")}
+    merged = deep_merge(base.data, child)
+    merged.pop("abstract", None)
+    where = {**base.where, **own_where}
+    return _Layers(data=merged, where=where, files=[*base.files, display])
+
+
+def _check(spec: EnvironmentFile, layers: _Layers) -> None:
+    """Rules that span keys (the types were checked by typed_config)."""
+
+    def fail(path: KeyPath, message: str) -> None:
+        file, line = layers.locate(path)
+        raise InputError(message, file=file, line=line)
+
+    if not spec.argocd.repo_url:
+        fail(("argocd",), "argocd.repoURL is required; write this repository's git URL")
+    ports: dict[int, str] = {}
+    for service, port in spec.expose.node_ports.items():
+        if port in ports:
+            fail(("expose", "nodePorts", service),
+                 f"node port {port} is used by both {ports[port]} and {service}; give each its own")
+        ports[port] = service
+    if spec.expose.mode == "nodePort":
+        from .env_model import NODE_PORT_SERVICES
+
+        missing = [s for s in NODE_PORT_SERVICES if s not in spec.expose.node_ports]
+        if missing:
+            fail(("expose", "nodePorts"),
+                 f"expose.mode is nodePort but expose.nodePorts has no port for "
+                 f"{', '.join(missing)}; add one from 30000-32767")
+    if spec.cluster.platform == "oke":
+        for key in ("lokiStorage", "prometheusStorage"):
+            storage = getattr(spec.observability, "loki_storage" if key == "lokiStorage"
+                              else "prometheus_storage")
+            if storage.enabled and _gibibytes(storage.size) < _MIN_OKE_VOLUME_GI:
+                fail(("observability", key, "size"),
+                     f"observability.{key}.size is {storage.size}, but OKE block volumes are at "
+                     f"least {_MIN_OKE_VOLUME_GI}Gi; write {_MIN_OKE_VOLUME_GI}Gi or more")
+    if not spec.apps.backend_versions:
+        fail(("apps", "backendVersions"), "apps.backendVersions needs at least one version (v1)")
+
+
+def _gibibytes(size: str) -> float:
+    number, unit = int(size[:-2]), size[-2:]
+    return number * {"Mi": 1 / 1024, "Gi": 1, "Ti": 1024}[unit]
+
+
+def _display(root: Path, path: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def _name_hint() -> str:
+    return "use lowercase letters, digits and '-' (the file environments/<name>.yaml)"

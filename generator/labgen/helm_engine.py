@@ -1,0 +1,138 @@
+"""Rendering charts through real Helm.
+
+Two engines, both Helm itself:
+
+* :class:`EmbeddedHelm` (default): Helm's Go SDK in-process through the
+  ``helm-python-sdk`` package (pinned in pyproject.toml).
+* :class:`CliHelm`: the ``helm`` binary, ``helm template`` exactly as Argo
+  CD's repo-server runs it. Chosen with ``--helm-binary PATH`` or the
+  ``LABGEN_HELM_BINARY`` environment variable.
+
+Both return ``{template path: rendered text}`` with paths as
+``<chart>/templates/<file>`` (subcharts: ``<chart>/charts/<sub>/templates/...``),
+so their output can be compared document for document.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Protocol
+
+from .errors import HelmError, InputError
+
+HELM_BINARY_ENV = "LABGEN_HELM_BINARY"
+_SOURCE = re.compile(r"^# Source: (.+)$", re.MULTILINE)
+
+
+class HelmEngine(Protocol):
+    name: str
+
+    def render(
+        self, chart: Path, values: Mapping[str, Any], *, release: str, namespace: str
+    ) -> dict[str, str]:
+        """Render ``chart`` with ``values``; raise HelmError with Helm's message."""
+        ...  # pragma: no cover
+
+
+class EmbeddedHelm:
+    """Helm's Go SDK, in-process."""
+
+    name = "embedded"
+
+    def __init__(self) -> None:
+        import helm_python  # deferred: loads an 80 MB shared library
+
+        self._helm = helm_python
+        self._charts: dict[Path, Any] = {}
+
+    def version(self) -> str:
+        return str(self._helm.helm_sdk_version())
+
+    def _chart(self, chart: Path) -> Any:
+        key = chart.resolve()
+        if key not in self._charts:
+            try:
+                self._charts[key] = self._helm.Chart.load(str(key))
+            except self._helm.HelmError as exc:
+                raise HelmError(f"helm could not load chart {chart}: {exc}") from None
+        return self._charts[key]
+
+    def render(
+        self, chart: Path, values: Mapping[str, Any], *, release: str, namespace: str
+    ) -> dict[str, str]:
+        loaded = self._chart(chart)
+        try:
+            rendered = loaded.render(dict(values), name=release, namespace=namespace,
+                                     is_install=True)
+        except self._helm.HelmError as exc:
+            raise HelmError(f"helm failed to render {chart}: {exc}") from None
+        return {path: text for path, text in sorted(rendered.items())
+                if path.endswith((".yaml", ".yml")) and text.strip()}
+
+    def lint(self, chart: Path, values: Mapping[str, Any] | None = None,
+             kube_version: str | None = None) -> dict[str, Any]:
+        report: dict[str, Any] = self._helm.lint(
+            str(chart), dict(values) if values is not None else None, strict=True,
+            with_subcharts=True, kube_version=kube_version)
+        return report
+
+
+class CliHelm:
+    """The ``helm`` binary: ``helm template`` as Argo CD's repo-server runs it."""
+
+    name = "cli"
+
+    def __init__(self, binary: str) -> None:
+        path = Path(binary)
+        if not (path.is_file() and os.access(path, os.X_OK)):
+            raise InputError(f"helm binary '{binary}' is not an executable file; "
+                             f"fix --helm-binary or {HELM_BINARY_ENV}")
+        self.binary = str(path)
+
+    def version(self) -> str:
+        out = subprocess.run([self.binary, "version", "--short"], capture_output=True, text=True,
+                             check=False)
+        return out.stdout.strip()
+
+    def render(
+        self, chart: Path, values: Mapping[str, Any], *, release: str, namespace: str
+    ) -> dict[str, str]:
+        with tempfile.TemporaryDirectory(prefix="labgen-helm-") as tmp:
+            values_file = Path(tmp) / "values.json"  # JSON is YAML; no quoting surprises
+            values_file.write_text(json.dumps(values), encoding="utf-8")
+            cmd = [self.binary, "template", release, str(chart), "--namespace", namespace,
+                   "--values", str(values_file), "--include-crds"]
+            result = subprocess.run(cmd, capture_output=True, text=True, check=False,
+                                    env={**os.environ, "HELM_CACHE_HOME": tmp,
+                                         "HELM_CONFIG_HOME": tmp, "HELM_DATA_HOME": tmp})
+        if result.returncode != 0:
+            message = " ".join(result.stderr.split()) or f"exit code {result.returncode}"
+            raise HelmError(f"helm failed to render {chart}: {message}")
+        return split_template_output(result.stdout)
+
+
+def split_template_output(stdout: str) -> dict[str, str]:
+    """Split ``helm template`` output into ``{source path: text}``."""
+    out: dict[str, str] = {}
+    for chunk in re.split(r"^---\s*$", stdout, flags=re.MULTILINE):
+        match = _SOURCE.search(chunk)
+        if not match or not chunk.strip():
+            continue
+        body = chunk[match.end():].lstrip("\n")
+        path = match.group(1).strip()
+        out[path] = out.get(path, "") + ("---\n" if path in out else "") + body
+    return dict(sorted(out.items()))
+
+
+def get_engine(helm_binary: str | None = None) -> HelmEngine:
+    """The CLI engine when a binary is named (option or environment), else embedded."""
+    binary = helm_binary or os.environ.get(HELM_BINARY_ENV)
+    if binary:
+        return CliHelm(binary)
+    return EmbeddedHelm()

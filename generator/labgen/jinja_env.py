@@ -1,0 +1,55 @@
+"""The one Jinja2 environment factory for labgen's own templates."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+import jinja2
+
+from .errors import TemplateError
+from .yaml_io import dump
+
+
+def _to_yaml(value: Any, indent: int = 0) -> str:
+    text = dump(value).rstrip("\n")
+    if indent:
+        pad = " " * indent
+        text = "\n".join(pad + line if line else line for line in text.splitlines())
+    return text
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("labgen", "templates"),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+    env.filters["to_yaml"] = _to_yaml
+    env.filters["to_json"] = lambda value: json.dumps(value, sort_keys=True)
+    return env
+
+
+def render(template: str, **context: Any) -> str:
+    """Render ``templates/<template>``; errors name the template and line."""
+    try:
+        return environment().get_template(template).render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(f"{exc.name or template}:{exc.lineno}: {exc.message}") from None
+    except jinja2.UndefinedError as exc:
+        raise TemplateError(f"{template}:{_template_line(exc, template)}: {exc.message}") from None
+
+
+def _template_line(exc: BaseException, template: str) -> int | str:
+    tb = exc.__traceback__
+    line: int | str = "?"
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(template):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line

@@ -1,0 +1,244 @@
+"""Typed configuration from plain YAML data, and its JSON Schema.
+
+The environment model is a tree of frozen dataclasses (see ``environment.py``).
+This module turns loaded YAML into that tree, checking every key and type on
+the way, and derives the JSON Schema for editors from the *same* dataclasses,
+so the schema and the checks cannot disagree.
+
+Field names are snake_case in Python and camelCase in YAML. Constraints live in
+``field(metadata=...)``: ``doc``, ``minimum``, ``maximum``, ``pattern`` and
+``hint`` (what to write instead when the pattern fails).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+import types
+import typing
+from collections.abc import Callable, Mapping
+from typing import Any, Literal, TypeVar, get_args, get_origin
+
+from .errors import InputError
+from .yaml_io import KeyPath
+
+T = TypeVar("T")
+
+#: Finds the line of a key path in the merged input: ``(path) -> (file, line)``.
+Locator = Callable[[KeyPath], tuple[str | None, int | None]]
+
+
+def camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def yaml_key(f: dataclasses.Field[Any]) -> str:
+    """The YAML key of a dataclass field: ``metadata['key']`` or its camelCase name."""
+    return str(f.metadata.get("key", camel(f.name)))
+
+
+def dotted(path: KeyPath) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+class _Converter:
+    def __init__(self, locate: Locator) -> None:
+        self.locate = locate
+
+    def fail(self, path: KeyPath, message: str) -> typing.NoReturn:
+        file, line = self.locate(path)
+        raise InputError(message, file=file, line=line)
+
+    def convert(self, tp: Any, value: Any, path: KeyPath, meta: Mapping[str, Any]) -> Any:
+        origin = get_origin(tp)
+        if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+            return self.dataclass(tp, value, path)
+        if tp is Any:
+            return _freeze(value)
+        if origin in (types.UnionType, typing.Union):
+            options = [a for a in get_args(tp) if a is not type(None)]
+            if value is None:
+                return None
+            return self.convert(options[0], value, path, meta)
+        if origin is Literal:
+            allowed = get_args(tp)
+            if value not in allowed:
+                choices = ", ".join(str(a) for a in allowed)
+                self.fail(path, f"{dotted(path)}: '{value}' is not one of: {choices}")
+            return value
+        if origin in (Mapping, dict) or origin is typing.Mapping:
+            key_tp, value_tp = get_args(tp)
+            if not isinstance(value, dict):
+                self.fail(path, f"{dotted(path)}: expected a mapping, got {_kind(value)}")
+            out = {}
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    self.fail((*path, key), f"{dotted(path)}: key {key!r} must be a string")
+                self.check_pattern(meta.get("key_pattern"), meta.get("key_hint"), key, (*path, key))
+                out[key] = self.convert(value_tp, item, (*path, key), meta.get("item", {}))
+            return types.MappingProxyType(dict(sorted(out.items())))
+        if origin is tuple:
+            (item_tp, _ellipsis) = get_args(tp)
+            if not isinstance(value, list):
+                self.fail(path, f"{dotted(path)}: expected a list, got {_kind(value)}")
+            return tuple(
+                self.convert(item_tp, item, (*path, i), meta.get("item", {}))
+                for i, item in enumerate(value)
+            )
+        return self.scalar(tp, value, path, meta)
+
+    def scalar(self, tp: Any, value: Any, path: KeyPath, meta: Mapping[str, Any]) -> Any:
+        if tp is bool:
+            if not isinstance(value, bool):
+                self.fail(path, f"{dotted(path)}: expected true or false, got {_kind(value)}")
+            return value
+        if tp is int:
+            if isinstance(value, bool) or not isinstance(value, int):
+                self.fail(path, f"{dotted(path)}: expected an integer, got {_kind(value)}")
+            low, high = meta.get("minimum"), meta.get("maximum")
+            if (low is not None and value < low) or (high is not None and value > high):
+                self.fail(path, f"{dotted(path)}: {value} is outside {low}..{high}")
+            return value
+        if tp is str:
+            if not isinstance(value, str):
+                self.fail(
+                    path,
+                    f"{dotted(path)}: expected a string, got {_kind(value)}; quote it ('{value}')",
+                )
+            self.check_pattern(meta.get("pattern"), meta.get("hint"), value, path)
+            return value
+        raise TypeError(f"unsupported annotation {tp!r} at {dotted(path)}")  # a bug, not input
+
+    def check_pattern(self, pattern: str | None, hint: str | None, value: str, path: KeyPath) -> None:
+        if pattern and not re.fullmatch(pattern, value):
+            self.fail(path, f"{dotted(path)}: '{value}' is invalid; {hint or 'must match ' + pattern}")
+
+    def dataclass(self, cls: type[T], value: Any, path: KeyPath) -> T:
+        if value is None:
+            value = {}
+        if not isinstance(value, dict):
+            self.fail(path, f"{dotted(path)}: expected a mapping, got {_kind(value)}")
+        hints = typing.get_type_hints(cls)
+        fields = {yaml_key(f): f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        for key in value:
+            if key not in fields:
+                close = difflib.get_close_matches(str(key), list(fields), n=1, cutoff=0.6)
+                fix = f"did you mean '{close[0]}'?" if close else (
+                    "valid keys: " + ", ".join(sorted(fields))
+                )
+                self.fail((*path, key), f"unknown key '{dotted((*path, key))}'; {fix}")
+        kwargs = {}
+        for key, f in fields.items():
+            if key in value:
+                kwargs[f.name] = self.convert(hints[f.name], value[key], (*path, key), f.metadata)
+            elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                if dataclasses.is_dataclass(hints[f.name]):
+                    kwargs[f.name] = self.dataclass(hints[f.name], {}, (*path, key))
+                else:
+                    self.fail(path, f"{dotted(path)}: missing required key '{key}'")
+        return cls(**kwargs)
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    names = {bool: "a boolean", int: "an integer", float: "a number", str: "a string",
+             list: "a list", dict: "a mapping"}
+    return f"{names.get(type(value), type(value).__name__)} ({value!r})"[:80]
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, dict):
+        return types.MappingProxyType({k: _freeze(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+def thaw(value: Any) -> Any:
+    """Plain dicts and lists again (for JSON, YAML and Helm)."""
+    if isinstance(value, Mapping):
+        return {k: thaw(v) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return [thaw(v) for v in value]
+    return value
+
+
+def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """Mappings merge key by key, ``over`` winning; lists and scalars are replaced."""
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def build(cls: type[T], data: Any, locate: Locator) -> T:
+    """Check ``data`` against ``cls`` and return the typed, frozen object."""
+    return _Converter(locate).dataclass(cls, data, ())
+
+
+# --- JSON Schema --------------------------------------------------------------------------
+
+
+def json_schema(cls: type[Any]) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a dataclass tree, for editors."""
+    defs: dict[str, Any] = {}
+    root = _schema_for(cls, {}, defs)
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **root, "$defs": defs}
+
+
+def _schema_for(tp: Any, meta: Mapping[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+    origin = get_origin(tp)
+    out: dict[str, Any]
+    if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+        hints = typing.get_type_hints(tp)
+        props = {}
+        for f in dataclasses.fields(tp):
+            prop = _schema_for(hints[f.name], f.metadata, defs)
+            if f.metadata.get("doc"):
+                prop = {"description": f.metadata["doc"], **prop}
+            if f.default is not dataclasses.MISSING and isinstance(f.default, str | int | bool):
+                prop["default"] = f.default
+            props[yaml_key(f)] = prop
+        out = {"type": "object", "additionalProperties": False, "properties": props}
+        if tp.__doc__:
+            out = {"description": " ".join(tp.__doc__.split()), **out}
+        return out
+    if tp is Any:
+        return {}
+    if origin in (types.UnionType, typing.Union):
+        options = [a for a in get_args(tp) if a is not type(None)]
+        return {"anyOf": [_schema_for(options[0], meta, defs), {"type": "null"}]}
+    if origin is Literal:
+        return {"enum": list(get_args(tp))}
+    if origin in (Mapping, dict):
+        out = {"type": "object",
+               "additionalProperties": _schema_for(get_args(tp)[1], meta.get("item", {}), defs)}
+        if meta.get("key_pattern"):
+            out["propertyNames"] = {"pattern": f"^(?:{meta['key_pattern']})$"}
+        return out
+    if origin is tuple:
+        return {"type": "array", "items": _schema_for(get_args(tp)[0], meta.get("item", {}), defs)}
+    if tp is bool:
+        return {"type": "boolean"}
+    if tp is int:
+        out = {"type": "integer"}
+        if meta.get("minimum") is not None:
+            out["minimum"] = meta["minimum"]
+        if meta.get("maximum") is not None:
+            out["maximum"] = meta["maximum"]
+        return out
+    if tp is str:
+        out = {"type": "string"}
+        if meta.get("pattern"):
+            out["pattern"] = f"^(?:{meta['pattern']})$"
+        return out
+    raise TypeError(f"unsupported annotation {tp!r}")
