@@ -55,8 +55,8 @@ def run() -> Invoke:
 
 @pytest.fixture(scope="session")
 def helm_binary() -> str:
-    """The official helm binary (LABGEN_HELM_BINARY); skips the test when absent."""
-    binary = os.environ.get("LABGEN_HELM_BINARY") or shutil.which("helm")
+    """The official helm binary (LABGEN_TEST_HELM_BINARY); skips the test when absent."""
+    binary = os.environ.get("LABGEN_TEST_HELM_BINARY")
     if not binary:
-        pytest.skip("no helm binary: set LABGEN_HELM_BINARY (CI does)")
+        pytest.skip("no helm binary: set LABGEN_TEST_HELM_BINARY (CI does)")
     return binary
