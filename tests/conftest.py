@@ -60,3 +60,34 @@ def helm_binary() -> str:
     if not binary:
         pytest.skip("no helm binary: set LABGEN_TEST_HELM_BINARY (CI does)")
     return binary
+
+
+Manifest = dict[str, object]
+
+
+@pytest.fixture(scope="session")
+def render_umbrella() -> Callable[..., list[Manifest]]:
+    """Render charts/olympic-lab through the embedded Helm SDK with ``values``.
+
+    Returns the documents in template order, each with an extra key
+    ``__source__`` naming the template that produced it.
+    """
+    import yaml
+
+    from labgen.helm_engine import EmbeddedHelm
+
+    engine = EmbeddedHelm()
+
+    def render(values: dict[str, object] | None = None, *, namespace: str = "olympic",
+               release: str = "olympic-lab") -> list[Manifest]:
+        rendered = engine.render(PROJECT / "charts" / "olympic-lab", values or {},
+                                 release=release, namespace=namespace)
+        docs: list[Manifest] = []
+        for source, text in rendered.items():
+            for doc in yaml.safe_load_all(text):
+                if doc:
+                    doc["__source__"] = source
+                    docs.append(doc)
+        return docs
+
+    return render
