@@ -1,0 +1,150 @@
+"""What the semantic checks read: the documents of a run, indexed by kind.
+
+Pod templates come from workload controllers (Deployments, StatefulSets,
+DaemonSets, ReplicaSets, Jobs), never from live Pods. A document without a
+namespace is in "the release namespace", which matches any namespace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..manifests import Document
+from ..validation.findings import Finding, Severity
+
+WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job")
+CLUSTER_SUFFIXES = ("svc.cluster.local", "svc")
+
+
+def as_map(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def same_namespace(a: str, b: str) -> bool:
+    return not a or not b or a == b
+
+
+@dataclass(frozen=True)
+class PodTemplate:
+    """The pod template of a workload controller."""
+
+    doc: Document
+    labels: Mapping[str, str]
+    spec: Mapping[str, Any]
+    #: ``None`` for DaemonSets (one per node); 1 when a Deployment omits it.
+    replicas: int | None
+
+    @property
+    def namespace(self) -> str:
+        return self.doc.namespace
+
+    def containers(self) -> Iterator[tuple[str, Mapping[str, Any]]]:
+        """``(path, container)`` of init and app containers."""
+        for key in ("initContainers", "containers"):
+            for index, container in enumerate(as_list(self.spec.get(key))):
+                if isinstance(container, Mapping):
+                    yield f"spec.template.spec.{key}[{index}]", container
+
+    def port_targets(self) -> tuple[set[int], set[str]]:
+        """Declared container port numbers and names."""
+        numbers: set[int] = set()
+        names: set[str] = set()
+        for _path, container in self.containers():
+            for port in as_list(container.get("ports")):
+                port = as_map(port)
+                if isinstance(port.get("containerPort"), int):
+                    numbers.add(port["containerPort"])
+                if isinstance(port.get("name"), str):
+                    names.add(port["name"])
+        return numbers, names
+
+
+def selects(selector: Mapping[str, Any], labels: Mapping[str, Any]) -> bool:
+    """Whether every ``key: value`` of ``selector`` is in ``labels`` (an empty one selects none)."""
+    return bool(selector) and all(labels.get(k) == v for k, v in selector.items())
+
+
+@dataclass
+class Inventory:
+    documents: list[Document]
+    by_kind: dict[str, list[Document]] = field(default_factory=dict)
+    templates: list[PodTemplate] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, documents: Iterable[Document]) -> Inventory:
+        inventory = cls(list(documents))
+        for doc in inventory.documents:
+            if not isinstance(doc.body, Mapping):
+                continue
+            inventory.by_kind.setdefault(doc.kind, []).append(doc)
+            if doc.kind in WORKLOAD_KINDS:
+                spec = as_map(doc.body.get("spec"))
+                template = as_map(spec.get("template"))
+                replicas = spec.get("replicas", 1)
+                inventory.templates.append(PodTemplate(
+                    doc=doc,
+                    labels=as_map(as_map(template.get("metadata")).get("labels")),
+                    spec=as_map(template.get("spec")),
+                    replicas=None if doc.kind == "DaemonSet" else
+                    (replicas if isinstance(replicas, int) else 1)))
+        return inventory
+
+    def kind(self, *kinds: str) -> Iterator[Document]:
+        for kind in kinds:
+            yield from self.by_kind.get(kind, [])
+
+    def namespaces(self) -> set[str]:
+        found = {doc.namespace for doc in self.documents if doc.namespace}
+        found.update(doc.name for doc in self.kind("Namespace"))
+        return found
+
+    def services(self, name: str, namespace: str = "") -> list[Document]:
+        return [doc for doc in self.kind("Service")
+                if doc.name == name and same_namespace(doc.namespace, namespace)]
+
+    def resolve_host(self, host: str, namespace: str = "") -> list[Document] | None:
+        """Services an Istio/URL host names; ``None`` when it is not an in-cluster name.
+
+        ``name``, ``name.ns``, ``name.ns.svc`` and ``name.ns.svc.cluster.local`` are
+        in-cluster; ``name.ns`` only when ``ns`` is a namespace of the run.
+        """
+        parts = host.split(".")
+        if host == "localhost" or "*" in host or all(p.isdigit() for p in parts):
+            return None
+        if len(parts) == 1:
+            return self.services(parts[0], namespace)
+        rest = ".".join(parts[2:])
+        if len(parts) == 2 and parts[1] not in self.namespaces() and parts[1] != namespace:
+            return None
+        if len(parts) > 2 and rest not in CLUSTER_SUFFIXES:
+            return None
+        return self.services(parts[0], parts[1])
+
+    def templates_selected(self, selector: Mapping[str, Any], namespace: str) -> list[PodTemplate]:
+        return [t for t in self.templates
+                if same_namespace(t.namespace, namespace) and selects(selector, t.labels)]
+
+
+def service_ports(service: Document) -> list[Mapping[str, Any]]:
+    return [as_map(p) for p in as_list(as_map(service.body.get("spec")).get("ports"))]
+
+
+def service_selector(service: Document) -> Mapping[str, Any]:
+    return as_map(as_map(service.body.get("spec")).get("selector"))
+
+
+@dataclass(frozen=True)
+class Reporter:
+    """Makes findings for one check."""
+
+    rule: str
+    severity: Severity
+
+    def __call__(self, doc: Document, path: str, message: str) -> Finding:
+        return Finding(doc.file, doc.index, path, self.rule, self.severity, message)

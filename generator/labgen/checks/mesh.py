@@ -1,0 +1,62 @@
+"""Helpers to walk Istio VirtualServices and DestinationRules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ..manifests import Document
+from .inventory import Inventory, as_list, as_map
+
+
+def route_groups(vs: Document) -> Iterator[tuple[str, list[Mapping[str, Any]]]]:
+    """``(path, destinations)`` of every http/tcp/tls route of a VirtualService."""
+    spec = as_map(vs.body.get("spec"))
+    for protocol in ("http", "tcp", "tls"):
+        for index, route in enumerate(as_list(spec.get(protocol))):
+            destinations = [as_map(d) for d in as_list(as_map(route).get("route"))]
+            if destinations:
+                yield f"spec.{protocol}[{index}].route", destinations
+
+
+def destinations(vs: Document) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """``(path, destination)`` of every route destination and mirror."""
+    for path, group in route_groups(vs):
+        for index, item in enumerate(group):
+            yield f"{path}[{index}].destination", as_map(item.get("destination"))
+    for index, route in enumerate(as_list(as_map(vs.body.get("spec")).get("http"))):
+        mirror = as_map(route).get("mirror")
+        if isinstance(mirror, Mapping):
+            yield f"spec.http[{index}].mirror", mirror
+
+
+def gateways(vs: Document) -> list[str]:
+    """Gateways a VirtualService binds to, ``mesh`` excluded."""
+    names = as_list(as_map(vs.body.get("spec")).get("gateways"))
+    return [str(name) for name in names if name != "mesh"]
+
+
+def applies_to_mesh(vs: Document) -> bool:
+    names = as_list(as_map(vs.body.get("spec")).get("gateways"))
+    return not names or "mesh" in names
+
+
+def destination_rules(inventory: Inventory, host: str, namespace: str) -> list[Document]:
+    """DestinationRules whose host names the same Service as ``host``."""
+    short = host.split(".")[0]
+    found = []
+    for rule in inventory.kind("DestinationRule"):
+        rule_host = str(as_map(rule.body.get("spec")).get("host", ""))
+        if rule_host == host or (rule_host.split(".")[0] == short
+                                 and inventory.resolve_host(rule_host, rule.namespace)
+                                 == inventory.resolve_host(host, namespace)):
+            found.append(rule)
+    return found
+
+
+def subset_labels(rule: Document, subset: str) -> Mapping[str, Any] | None:
+    for item in as_list(as_map(rule.body.get("spec")).get("subsets")):
+        item = as_map(item)
+        if item.get("name") == subset:
+            return as_map(item.get("labels"))
+    return None

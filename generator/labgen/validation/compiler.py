@@ -1,0 +1,370 @@
+"""A small JSON-Schema compiler: schemas become nested Python closures.
+
+jsonschema's validators interpret the schema for every document; at a few
+thousand manifests a second that is far too slow. This module compiles the
+subset of JSON Schema (draft 2020-12 semantics) that Kubernetes, CRD-derived
+and labgen's own schemas use into closures, once per schema, and reuses them.
+
+Supported keywords: ``type``, ``properties``, ``additionalProperties``,
+``required``, ``enum``, ``const``, ``items``, ``$ref`` (``#/$defs/...``,
+resolved through a :class:`RefResolver`), ``oneOf``, ``anyOf``, ``allOf``,
+``not``, ``minimum``, ``maximum``, ``minLength``, ``maxLength``, ``minItems``,
+``maxItems``, ``minProperties``, ``maxProperties``, ``pattern``. ``format``
+and descriptive keywords are annotations (as in draft 2020-12 by default).
+Any other keyword raises :class:`SchemaCompileError`, so a schema can never
+be silently half-checked. tests/validation/test_compiler_parity.py keeps the
+verdicts equal to jsonschema's Draft202012Validator.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Mapping, Sized
+from typing import Any
+
+#: ``check(value, path, errors)`` appends ``(path, message)`` for each violation.
+Errors = list[tuple[str, str]]
+Check = Callable[[Any, str, Errors], None]
+
+
+class SchemaCompileError(Exception):
+    """A schema uses a keyword this compiler does not implement."""
+
+
+#: Keywords that never constrain a value.
+ANNOTATIONS = frozenset({
+    "description", "title", "default", "examples", "format", "$schema", "$id", "$comment",
+    "readOnly", "writeOnly", "deprecated", "discriminator",
+})
+
+_TYPE_TESTS: dict[str, Callable[[Any], bool]] = {
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+    "string": lambda v: isinstance(v, str),
+    "boolean": lambda v: isinstance(v, bool),
+    "null": lambda v: v is None,
+    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    "integer": lambda v: (isinstance(v, int) and not isinstance(v, bool))
+    or (isinstance(v, float) and v.is_integer()),
+}
+
+
+def json_type(value: Any) -> str:
+    """The JSON type name of a value, for messages."""
+    for name in ("null", "boolean", "integer", "number", "string", "array", "object"):
+        if _TYPE_TESTS[name](value):
+            return name
+    return type(value).__name__
+
+
+def json_equal(a: Any, b: Any) -> bool:
+    """Equality as JSON Schema means it: ``True`` is not ``1``."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool) and a == b
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(json_equal(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(json_equal(x, y) for x, y in zip(a, b, strict=True))
+    if _is_number(a) and _is_number(b):
+        return bool(a == b)
+    return type(a) is type(b) and bool(a == b)
+
+
+class RefResolver:
+    """Compiles ``$ref`` targets once, by name, so recursive schemas work."""
+
+    def __init__(self, definitions: Mapping[str, Any]) -> None:
+        self._definitions = definitions
+        self._compiled: dict[str, Check] = {}
+
+    def check_for(self, ref: str) -> Check:
+        name = ref.rsplit("/", 1)[-1]
+        if "#/$defs/" not in ref and "#/definitions/" not in ref:
+            raise SchemaCompileError(f"unsupported $ref {ref!r}")
+        compiled = self._compiled.get(name)
+        if compiled is not None:
+            return compiled
+        if name not in self._definitions:
+            raise SchemaCompileError(f"$ref to unknown definition {name!r}")
+        cell: list[Check] = []
+
+        def deferred(value: Any, path: str, errors: Errors) -> None:
+            cell[0](value, path, errors)
+
+        self._compiled[name] = deferred  # breaks cycles while compiling
+        real = compile_schema(self._definitions[name], self)
+        cell.append(real)
+        self._compiled[name] = real
+        return real
+
+
+_NO_DEFINITIONS = RefResolver({})
+
+
+def compile_schema(schema: Any, resolver: RefResolver = _NO_DEFINITIONS) -> Check:
+    """Compile one schema into a ``check(value, path, errors)`` closure."""
+    if schema is True or schema == {}:
+        return _accept
+    if schema is False:
+        return _reject
+    if not isinstance(schema, Mapping):
+        raise SchemaCompileError(f"a schema must be an object or a boolean, not {schema!r}")
+    checks: list[Check] = []
+    for key in schema:
+        if key not in _KNOWN and key not in ANNOTATIONS and not key.startswith("x-"):
+            raise SchemaCompileError(f"unsupported JSON Schema keyword {key!r}")
+    if "$ref" in schema:
+        checks.append(resolver.check_for(schema["$ref"]))
+    if "type" in schema:
+        checks.append(_type_check(schema["type"]))
+    if "enum" in schema:
+        checks.append(_enum_check(list(schema["enum"]), "must be one of"))
+    if "const" in schema:
+        checks.append(_enum_check([schema["const"]], "must be"))
+    checks.extend(_number_checks(schema))
+    checks.extend(_size_checks(schema))
+    if "pattern" in schema:
+        checks.append(_pattern_check(schema["pattern"]))
+    if "required" in schema:
+        checks.append(_required_check(tuple(schema["required"])))
+    if "properties" in schema or "additionalProperties" in schema:
+        checks.append(_object_check(schema, resolver))
+    if "items" in schema:
+        checks.append(_items_check(compile_schema(schema["items"], resolver)))
+    for keyword in ("allOf", "anyOf", "oneOf"):
+        if keyword in schema:
+            checks.append(_combinator(keyword, [compile_schema(s, resolver)
+                                                for s in schema[keyword]]))
+    if "not" in schema:
+        checks.append(_not_check(compile_schema(schema["not"], resolver)))
+    return _sequence(checks)
+
+
+_KNOWN = frozenset({
+    "$ref", "$defs", "definitions", "type", "enum", "const", "minimum", "maximum",
+    "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "minItems", "maxItems",
+    "minProperties", "maxProperties", "pattern", "required", "properties",
+    "additionalProperties", "items", "allOf", "anyOf", "oneOf", "not",
+})
+
+
+def _accept(value: Any, path: str, errors: Errors) -> None:
+    return None
+
+
+def _reject(value: Any, path: str, errors: Errors) -> None:
+    errors.append((path, "is not allowed here"))
+
+
+def _sequence(checks: list[Check]) -> Check:
+    if not checks:
+        return _accept
+    if len(checks) == 1:
+        return checks[0]
+    frozen = tuple(checks)
+
+    def check(value: Any, path: str, errors: Errors) -> None:
+        for one in frozen:
+            one(value, path, errors)
+
+    return check
+
+
+def _type_check(declared: str | list[str]) -> Check:
+    names = (declared,) if isinstance(declared, str) else tuple(declared)
+    python: tuple[type, ...] = ()
+    for name in names:
+        if name not in _TYPE_TESTS:
+            raise SchemaCompileError(f"unknown type {name!r}")
+    wanted = " or ".join(names)
+    simple = {"object": dict, "array": list, "string": str}
+    if all(name in simple for name in names):  # the common, fast case
+        python = tuple(simple[name] for name in names)
+
+        def check_fast(value: Any, path: str, errors: Errors) -> None:
+            if not isinstance(value, python):
+                errors.append((path, f"must be {wanted}, not {json_type(value)}"))
+
+        return check_fast
+    tests = tuple(_TYPE_TESTS[name] for name in names)
+
+    def check(value: Any, path: str, errors: Errors) -> None:
+        for test in tests:
+            if test(value):
+                return
+        errors.append((path, f"must be {wanted}, not {json_type(value)}"))
+
+    return check
+
+
+def _enum_check(allowed: list[Any], wording: str) -> Check:
+    shown = ", ".join(repr(a) for a in allowed[:8]) + (", ..." if len(allowed) > 8 else "")
+    if all(isinstance(a, str) for a in allowed):
+        strings = frozenset(allowed)
+
+        def check_strings(value: Any, path: str, errors: Errors) -> None:
+            if not (isinstance(value, str) and value in strings):
+                errors.append((path, f"{wording} {shown}, not {value!r}"))
+
+        return check_strings
+
+    def check(value: Any, path: str, errors: Errors) -> None:
+        if not any(json_equal(value, a) for a in allowed):
+            errors.append((path, f"{wording} {shown}, not {value!r}"))
+
+    return check
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _number_checks(schema: Mapping[str, Any]) -> list[Check]:
+    checks: list[Check] = []
+    bounds = (("minimum", lambda v, b: v >= b, ">="), ("maximum", lambda v, b: v <= b, "<="),
+              ("exclusiveMinimum", lambda v, b: v > b, ">"),
+              ("exclusiveMaximum", lambda v, b: v < b, "<"))
+    for keyword, test, sign in bounds:
+        if keyword in schema:
+            checks.append(_bound(schema[keyword], test, sign))
+    return checks
+
+
+def _bound(bound: float, test: Callable[[Any, float], bool], sign: str) -> Check:
+    def check(value: Any, path: str, errors: Errors) -> None:
+        if _is_number(value) and not test(value, bound):
+            errors.append((path, f"must be {sign} {bound}, not {value}"))
+
+    return check
+
+
+def _size_checks(schema: Mapping[str, Any]) -> list[Check]:
+    checks: list[Check] = []
+    for keyword, kind, what in (("minLength", str, "characters"), ("minItems", list, "items"),
+                                ("minProperties", dict, "properties")):
+        if keyword in schema:
+            checks.append(_size(kind, schema[keyword], None, what))
+    for keyword, kind, what in (("maxLength", str, "characters"), ("maxItems", list, "items"),
+                                ("maxProperties", dict, "properties")):
+        if keyword in schema:
+            checks.append(_size(kind, None, schema[keyword], what))
+    return checks
+
+
+def _size(kind: type[Sized], low: int | None, high: int | None, what: str) -> Check:
+    def check(value: Any, path: str, errors: Errors) -> None:
+        if isinstance(value, kind):
+            size = len(value)
+            if low is not None and size < low:
+                errors.append((path, f"must have at least {low} {what}, has {size}"))
+            if high is not None and size > high:
+                errors.append((path, f"must have at most {high} {what}, has {size}"))
+
+    return check
+
+
+def _pattern_check(pattern: str) -> Check:
+    regex = re.compile(pattern)
+
+    def check(value: Any, path: str, errors: Errors) -> None:
+        if isinstance(value, str) and regex.search(value) is None:
+            errors.append((path, f"{value!r} does not match {pattern!r}"))
+
+    return check
+
+
+def _required_check(required: tuple[str, ...]) -> Check:
+    def check(value: Any, path: str, errors: Errors) -> None:
+        if isinstance(value, dict):
+            for name in required:
+                if name not in value:
+                    errors.append((join(path, name), "is required"))
+
+    return check
+
+
+def join(path: str, key: str) -> str:
+    """``spec`` + ``http`` -> ``spec.http``; keys with dots are quoted."""
+    if "." in key or "[" in key or not key:
+        key = f'"{key}"'
+    return f"{path}.{key}" if path else key
+
+
+def _object_check(schema: Mapping[str, Any], resolver: RefResolver) -> Check:
+    properties = {name: compile_schema(sub, resolver)
+                  for name, sub in (schema.get("properties") or {}).items()}
+    extra = schema.get("additionalProperties", True)
+    extra_check: Check | None = None if extra is True or extra is False else compile_schema(
+        extra, resolver)
+    closed = extra is False
+
+    def check(value: Any, path: str, errors: Errors) -> None:
+        if not isinstance(value, dict):
+            return
+        for key, item in value.items():
+            sub = properties.get(key)
+            if sub is not None:
+                sub(item, join(path, str(key)), errors)
+            elif closed:
+                errors.append((join(path, str(key)), _unknown_field(str(key), properties)))
+            elif extra_check is not None:
+                extra_check(item, join(path, str(key)), errors)
+
+    return check
+
+
+def _unknown_field(key: str, properties: Mapping[str, Any]) -> str:
+    close = difflib.get_close_matches(key, list(properties), n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"unknown field {key!r}{hint}"
+
+
+def _items_check(item_check: Check) -> Check:
+    def check(value: Any, path: str, errors: Errors) -> None:
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                item_check(item, f"{path}[{index}]", errors)
+
+    return check
+
+
+def _combinator(keyword: str, subs: list[Check]) -> Check:
+    def check(value: Any, path: str, errors: Errors) -> None:
+        failures: list[Errors] = []
+        for sub in subs:
+            found: Errors = []
+            sub(value, path, found)
+            failures.append(found)
+        passed = sum(1 for found in failures if not found)
+        if keyword == "allOf":
+            for found in failures:
+                errors.extend(found)
+        elif keyword == "anyOf" and passed == 0:
+            errors.append(_closest(path, failures, "matches none of the allowed forms"))
+        elif keyword == "oneOf" and passed != 1:
+            if passed == 0:
+                errors.append(_closest(path, failures, "matches none of the allowed forms"))
+            else:
+                errors.append((path, f"matches {passed} of the exclusive forms, "
+                                     "must match exactly one"))
+
+    return check
+
+
+def _closest(path: str, failures: list[Errors], fallback: str) -> tuple[str, str]:
+    """The most specific message among the alternatives that failed."""
+    best = min(failures, key=len)
+    if len(best) == 1 and best[0][0] != path:
+        return best[0]
+    return path, fallback
+
+
+def _not_check(sub: Check) -> Check:
+    def check(value: Any, path: str, errors: Errors) -> None:
+        found: Errors = []
+        sub(value, path, found)
+        if not found:
+            errors.append((path, "matches a form that is not allowed"))
+
+    return check
