@@ -1,0 +1,92 @@
+"""Findings printed for people and machines: text, JSON, GitHub annotations, SARIF 2.1.0."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+
+from .. import __version__
+from .findings import Finding
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def _where(f: Finding) -> str:
+    index = "" if f.index < 0 else str(f.index)
+    return f"{f.file}:{index}:{f.path}" if f.path else f"{f.file}:{index}"
+
+
+def text_report(findings: Sequence[Finding]) -> str:
+    """``file:document:path: severity rule-id message``, one a line, then a summary."""
+    lines = [f"{_where(f)}: {f.severity} {f.rule} {f.message}" for f in findings]
+    errors = sum(1 for f in findings if f.severity == "error")
+    warnings = len(findings) - errors
+    lines.append(f"{errors} error(s), {warnings} warning(s)" if findings else "no findings")
+    return "\n".join(lines) + "\n"
+
+
+def json_report(findings: Sequence[Finding]) -> str:
+    items = [{"file": f.file, "document": f.index, "path": f.path, "rule": f.rule,
+              "severity": f.severity, "message": f.message} for f in findings]
+    return json.dumps({"findings": items}, indent=2, sort_keys=True) + "\n"
+
+
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_report(findings: Sequence[Finding]) -> str:
+    """GitHub Actions workflow commands: ``::error file=...,title=...::message``."""
+    lines = []
+    for f in findings:
+        title = f"{f.rule} {f.path}".strip()
+        location = f"document {f.index}, {f.path}" if f.index >= 0 else f.path
+        lines.append(f"::{f.severity} file={_escape_property(f.file)},"
+                     f"title={_escape_property(title)}::"
+                     f"{_escape_data(f'{location}: {f.message}' if location else f.message)}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def sarif_report(findings: Sequence[Finding]) -> str:
+    """One SARIF 2.1.0 run; each finding's logical location is ``document[i].path``."""
+    from ..checks import CHECKS
+
+    summaries = {check.id: check.summary for check in CHECKS}
+    summaries.update({"schema": "Documents match the strict schema of their kind.",
+                      "unknown-kind": "Every document kind has a schema."})
+    rules = sorted({f.rule for f in findings} | set(summaries))
+    results = []
+    for f in findings:
+        logical = f"document[{f.index}]" + (f".{f.path}" if f.path else "")
+        results.append({
+            "ruleId": f.rule,
+            "ruleIndex": rules.index(f.rule),
+            "level": f.severity,
+            "message": {"text": f.message},
+            "locations": [{
+                "physicalLocation": {"artifactLocation": {"uri": f.file}},
+                "logicalLocations": [{"fullyQualifiedName": logical}],
+            }],
+        })
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "labgen", "version": __version__,
+                "rules": [{"id": rule, "shortDescription": {"text": summaries.get(rule, rule)}}
+                          for rule in rules],
+            }},
+            "results": results,
+        }],
+    }
+    return json.dumps(log, indent=2, sort_keys=True) + "\n"
+
+
+REPORTERS: dict[str, Callable[[Sequence[Finding]], str]] = {
+    "text": text_report, "json": json_report, "github": github_report, "sarif": sarif_report,
+}
