@@ -60,7 +60,7 @@ class EmbeddedHelm:
             try:
                 self._charts[key] = self._helm.Chart.load(str(key))
             except self._helm.HelmError as exc:
-                raise HelmError(f"helm could not load chart {chart}: {exc}") from None
+                raise HelmError(f"helm could not load chart {chart}: {_one_line(exc)}") from None
         return self._charts[key]
 
     def render(
@@ -71,7 +71,7 @@ class EmbeddedHelm:
             rendered = loaded.render(dict(values), name=release, namespace=namespace,
                                      is_install=True)
         except self._helm.HelmError as exc:
-            raise HelmError(f"helm failed to render {chart}: {exc}") from None
+            raise HelmError(f"helm failed to render {chart}: {_one_line(exc)}") from None
         return {path: text for path, text in sorted(rendered.items())
                 if path.endswith((".yaml", ".yml")) and text.strip()}
 
@@ -112,9 +112,14 @@ class CliHelm:
                                     env={**os.environ, "HELM_CACHE_HOME": tmp,
                                          "HELM_CONFIG_HOME": tmp, "HELM_DATA_HOME": tmp})
         if result.returncode != 0:
-            message = " ".join(result.stderr.split()) or f"exit code {result.returncode}"
+            message = _one_line(Exception(result.stderr)) or f"exit code {result.returncode}"
             raise HelmError(f"helm failed to render {chart}: {message}")
         return split_template_output(result.stdout)
+
+
+def _one_line(exc: BaseException) -> str:
+    """Helm's multi-line messages folded onto one line."""
+    return " ".join(str(exc).split())
 
 
 def split_template_output(stdout: str) -> dict[str, str]:

@@ -72,7 +72,7 @@ class _Converter:
                 self.fail(path, f"{dotted(path)}: '{value}' is not one of: {choices}")
             return value
         if origin in (Mapping, dict) or origin is typing.Mapping:
-            key_tp, value_tp = get_args(tp)
+            _key_tp, value_tp = get_args(tp)
             if not isinstance(value, dict):
                 self.fail(path, f"{dotted(path)}: expected a mapping, got {_kind(value)}")
             out = {}
