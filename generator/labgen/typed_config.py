@@ -106,10 +106,8 @@ class _Converter:
             return value
         if tp is str:
             if not isinstance(value, str):
-                self.fail(
-                    path,
-                    f"{dotted(path)}: expected a string, got {_kind(value)}; quote it ('{value}')",
-                )
+                self.fail(path, f"{dotted(path)}: expected a string, got {_kind(value)}; "
+                                "put the value in quotes")
             self.check_pattern(meta.get("pattern"), meta.get("hint"), value, path)
             return value
         raise TypeError(f"unsupported annotation {tp!r} at {dotted(path)}")  # a bug, not input
