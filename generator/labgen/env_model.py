@@ -65,6 +65,9 @@ class ArgoCD:
                                                              pattern=DNS1123_LABEL, hint=DNS_HINT))
     project: str = field(default="olympic-lab", metadata=_meta("AppProject name.",
                                                                 pattern=DNS1123_LABEL, hint=DNS_HINT))
+    rendered_manifests: bool = field(default=False, metadata=_meta(
+        "Commit the hydrated manifests to gitops/<env>/manifests/ and point the umbrella's "
+        "Application at them, so Argo CD applies exactly what was reviewed."))
 
 
 @dataclass(frozen=True)
