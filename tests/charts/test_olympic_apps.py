@@ -113,6 +113,9 @@ def test_values_set_images_replicas_and_backend_versions(render_umbrella):
     assert container(v4)["image"] == "ghcr.io/acme/olympic/backend-app:1.2.3"
     assert container(v4)["env"] == [{"name": "SERVICE_VERSION", "value": "V4"}]
     assert v4["spec"]["selector"]["matchLabels"] == {"app": "backend-app", "version": "v4"}
+    for kind in ("Service", "Gateway", "VirtualService"):
+        for doc in of_kind(docs, kind).values():
+            assert doc["metadata"]["labels"]["app.kubernetes.io/version"] == "1.2.3"
 
 
 def test_probes_resources_and_security_defaults(render_umbrella):

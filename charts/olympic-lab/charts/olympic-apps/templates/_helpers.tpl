@@ -139,7 +139,7 @@ metadata:
   name: {{ .app }}
   namespace: {{ .ctx.Release.Namespace }}
   labels:
-    {{- include "olympic-common.labels" (dict "ctx" .ctx "name" .app) | nindent 4 }}
+    {{- include "olympic-common.labels" (dict "ctx" .ctx "name" .app "version" .ctx.Values.image.tag) | nindent 4 }}
     app.kubernetes.io/component: sample-app
     app: {{ .app }}
 spec:
