@@ -71,12 +71,12 @@ def environment_file(root: Path, name: str) -> Path:
         raise InputError(f"environment name '{name}' is invalid; {_name_hint()}")
     env_dir = (root / ENV_DIR).resolve()
     path = root / ENV_DIR / f"{name}.yaml"
+    if path.is_symlink() and path.resolve().parent != env_dir:
+        raise InputError("is a link to a file outside environments/; copy the file in instead",
+                         file=_display(root, path))
     if not path.is_file():
         known = ", ".join(available_environments(root)) if env_dir.is_dir() else "none"
-        raise InputError(f"unknown environment '{name}'; available: {known}",
-                         file=_display(root, path))
-    if path.resolve().parent != env_dir:
-        raise InputError("is a link to a file outside environments/; copy the file in instead",
+        raise InputError(f"unknown environment '{name}'; available: {known or 'none'}",
                          file=_display(root, path))
     return path
 
@@ -84,6 +84,9 @@ def environment_file(root: Path, name: str) -> Path:
 def load_environment(root: Path, name: str) -> Environment:
     """Load, merge and check environment ``name``; raise InputError on any problem."""
     layers = _load_layers(root, name, chain=())
+    if layers.data.get("abstract") is True:
+        raise InputError(f"environment '{name}' is a layer (abstract: true); render an environment "
+                         "that extends it", file=layers.files[-1], line=layers.locate(("abstract",))[1])
     spec = build(EnvironmentFile, layers.data, layers.locate)
     _check(spec, layers)
     header = spec.traffic.header_route
@@ -107,7 +110,7 @@ def _load_layers(root: Path, name: str, chain: tuple[str, ...]) -> _Layers:
     if name in chain:
         cycle = " -> ".join((*chain, name))
         raise InputError(f"'extends' forms a cycle ({cycle}); remove one of the links",
-                         file=_display(root, environment_file(root, chain[-1])))
+                         file=_display(root, environment_file(root, chain[-1])), line=1)
     path = environment_file(root, name)
     display = _display(root, path)
     data, lines = load_with_lines(path, display)
@@ -121,6 +124,10 @@ def _load_layers(root: Path, name: str, chain: tuple[str, ...]) -> _Layers:
         return _Layers(data=data, where=own_where, files=[display])
     if not isinstance(parent, str):
         raise InputError("'extends' must name an environment, e.g. extends: base",
+                         file=display, line=lines.get(("extends",)))
+    if not (root / ENV_DIR / f"{parent}.yaml").is_file():
+        known = ", ".join(n for n in _names(root) if n != name) or "none"
+        raise InputError(f"extends '{parent}', which does not exist; known environments: {known}",
                          file=display, line=lines.get(("extends",)))
     base = _load_layers(root, parent, (*chain, name))
     child = {key: value for key, value in data.items() if key not in ("extends", "abstract")}
@@ -168,6 +175,10 @@ def _check(spec: EnvironmentFile, layers: _Layers) -> None:
 def _gibibytes(size: str) -> float:
     number, unit = int(size[:-2]), size[-2:]
     return number * {"Mi": 1 / 1024, "Gi": 1, "Ti": 1024}[unit]
+
+
+def _names(root: Path) -> list[str]:
+    return sorted(p.stem for p in (root / ENV_DIR).glob("*.yaml"))
 
 
 def _display(root: Path, path: Path) -> str:

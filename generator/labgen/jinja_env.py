@@ -13,7 +13,7 @@ from .yaml_io import dump
 
 
 def _to_yaml(value: Any, indent: int = 0) -> str:
-    text = dump(value).rstrip("\n")
+    text = dump(value, sort_keys=False).rstrip("\n")
     if indent:
         pad = " " * indent
         text = "\n".join(pad + line if line else line for line in text.splitlines())

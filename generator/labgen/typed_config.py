@@ -72,7 +72,7 @@ class _Converter:
                 self.fail(path, f"{dotted(path)}: '{value}' is not one of: {choices}")
             return value
         if origin in (Mapping, dict) or origin is typing.Mapping:
-            key_tp, value_tp = get_args(tp)
+            _key_tp, value_tp = get_args(tp)
             if not isinstance(value, dict):
                 self.fail(path, f"{dotted(path)}: expected a mapping, got {_kind(value)}")
             out = {}
@@ -106,10 +106,8 @@ class _Converter:
             return value
         if tp is str:
             if not isinstance(value, str):
-                self.fail(
-                    path,
-                    f"{dotted(path)}: expected a string, got {_kind(value)}; quote it ('{value}')",
-                )
+                self.fail(path, f"{dotted(path)}: expected a string, got {_kind(value)}; "
+                                "put the value in quotes")
             self.check_pattern(meta.get("pattern"), meta.get("hint"), value, path)
             return value
         raise TypeError(f"unsupported annotation {tp!r} at {dotted(path)}")  # a bug, not input
@@ -169,12 +167,15 @@ def thaw(value: Any) -> Any:
     return value
 
 
-def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-    """Mappings merge key by key, ``over`` winning; lists and scalars are replaced."""
+def deep_merge(base: dict[str, Any], over: dict[str, Any], *, null_deletes: bool = True) -> dict[str, Any]:
+    """Mappings merge key by key, ``over`` winning; lists and scalars are replaced. A
+    ``null`` in ``over`` removes the key, as in Helm values (or is kept, to reach Helm)."""
     out = dict(base)
     for key, value in over.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = deep_merge(out[key], value)
+        if value is None and null_deletes:
+            out.pop(key, None)
+        elif isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value, null_deletes=null_deletes)
         else:
             out[key] = value
     return out

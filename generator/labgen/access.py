@@ -1,0 +1,73 @@
+"""How a person reaches each UI of an environment (``labgen access``, README)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .environment import Environment
+
+
+@dataclass(frozen=True)
+class UI:
+    title: str
+    service: str
+    port: int
+    path: str
+    #: Local port for kubectl port-forward.
+    local_port: int
+
+
+UIS = (
+    UI("Grafana", "grafana", 3000, "/", 3000),
+    UI("Prometheus", "prometheus", 9090, "/", 9090),
+    UI("Kiali", "kiali", 20001, "/kiali", 20001),
+    UI("Jaeger", "tracing", 80, "/jaeger", 16686),
+)
+_COMPONENT = {"grafana": "grafana", "prometheus": "prometheus", "kiali": "kiali",
+              "tracing": "jaeger"}
+
+
+@dataclass(frozen=True)
+class Access:
+    title: str
+    #: The command to run first, if any (port-forward, or a lookup of the address).
+    command: str
+    url: str
+
+
+def ui_access(env: Environment) -> list[Access]:
+    """One entry per enabled UI, in a fixed order."""
+    spec = env.spec
+    ns = spec.namespaces.observability
+    out = []
+    for ui in UIS:
+        if not getattr(spec.components, _COMPONENT[ui.service]):
+            continue
+        if spec.expose.mode == "nodePort":
+            port = spec.expose.node_ports[ui.service]
+            command = ("kubectl get nodes -o jsonpath="
+                       "'{.items[0].status.addresses[?(@.type==\"ExternalIP\")].address}'")
+            out.append(Access(ui.title, command, f"http://<node-ip>:{port}{ui.path}"))
+        elif spec.expose.mode == "loadBalancer":
+            command = (f"kubectl -n {ns} get svc {ui.service} -o jsonpath="
+                       "'{.status.loadBalancer.ingress[0].ip}'")
+            out.append(Access(ui.title, command, f"http://<external-ip>:{ui.port}{ui.path}"))
+        else:
+            command = f"kubectl -n {ns} port-forward svc/{ui.service} {ui.local_port}:{ui.port}"
+            out.append(Access(ui.title, command, f"http://localhost:{ui.local_port}{ui.path}"))
+    return out
+
+
+def app_access(env: Environment) -> Access:
+    """The Olympic frontend, through the Istio ingress gateway."""
+    gateway = env.spec.istio.gateway
+    if gateway.service_type == "LoadBalancer":
+        command = ("kubectl -n istio-system get svc istio-ingressgateway -o jsonpath="
+                   "'{.status.loadBalancer.ingress[0].ip}'")
+        return Access("Olympic app", command, "http://<external-ip>/")
+    if gateway.service_type == "NodePort":
+        command = ("kubectl -n istio-system get svc istio-ingressgateway -o jsonpath="
+                   "'{.spec.ports[?(@.name==\"http2\")].nodePort}'")
+        return Access("Olympic app", command, "http://<node-ip>:<node-port>/")
+    command = "kubectl -n istio-system port-forward svc/istio-ingressgateway 8080:80"
+    return Access("Olympic app", command, "http://localhost:8080/")

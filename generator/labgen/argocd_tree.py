@@ -1,0 +1,193 @@
+"""The Argo CD tree of an environment: root app-of-apps, AppProject, one
+Application per part (Istio's official charts, then this repository's
+umbrella chart).
+
+Sync waves (integers): the AppProject (-1), istio-base with Istio's CRDs (0),
+istiod (1), the ingress gateway (2), the umbrella chart (3), whose Istio
+resources need the CRDs of wave 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import jinja_env
+from .chart_values import CHART_PATH, RELEASE_NAME
+from .environment import Environment
+from .manifests import Document
+from .yaml_io import dump
+
+ISTIO_NAMESPACE = "istio-system"
+MANIFESTS_DIR = "manifests"
+ZIPKIN_PROVIDER = "zipkin"
+
+#: Kinds Istio's base/istiod/gateway charts create (they are not rendered offline).
+ISTIO_CLUSTER_KINDS = {
+    ("apiextensions.k8s.io", "CustomResourceDefinition"),
+    ("admissionregistration.k8s.io", "MutatingWebhookConfiguration"),
+    ("admissionregistration.k8s.io", "ValidatingWebhookConfiguration"),
+    ("rbac.authorization.k8s.io", "ClusterRole"),
+    ("rbac.authorization.k8s.io", "ClusterRoleBinding"),
+    ("", "Namespace"),
+}
+ISTIO_NAMESPACED_KINDS = {
+    ("", "ConfigMap"), ("", "Service"), ("", "ServiceAccount"), ("apps", "Deployment"),
+    ("autoscaling", "HorizontalPodAutoscaler"), ("policy", "PodDisruptionBudget"),
+    ("rbac.authorization.k8s.io", "Role"), ("rbac.authorization.k8s.io", "RoleBinding"),
+}
+#: Kinds that have no namespace (for the project's whitelists).
+CLUSTER_SCOPED = {kind for _group, kind in ISTIO_CLUSTER_KINDS} | {
+    "PersistentVolume", "StorageClass", "IngressClass", "PriorityClass", "APIService"}
+ARGOCD_KINDS = {("argoproj.io", "Application"), ("argoproj.io", "AppProject")}
+
+#: istiod flips failurePolicy and injects caBundle at runtime (istio/istio#52785).
+_WEBHOOK_DIFFS = [
+    {"group": "admissionregistration.k8s.io", "kind": "ValidatingWebhookConfiguration",
+     "jqPathExpressions": [".webhooks[]?.failurePolicy", ".webhooks[]?.clientConfig.caBundle"]},
+]
+_MUTATING_DIFFS = [
+    {"group": "admissionregistration.k8s.io", "kind": "MutatingWebhookConfiguration",
+     "jqPathExpressions": [".webhooks[]?.clientConfig.caBundle"]},
+]
+
+
+@dataclass(frozen=True)
+class AppSpec:
+    """What one Application file says (rendered by templates/argocd/application.yaml.j2)."""
+
+    file: str
+    name: str
+    wave: int
+    namespace: str
+    source: dict[str, Any]
+    comment: str = ""
+    sync_options: tuple[str, ...] = ("CreateNamespace=true",)
+    ignore_differences: list[dict[str, Any]] = field(default_factory=list)
+    managed_namespace_labels: dict[str, str] = field(default_factory=dict)
+    retry_limit: int = 5
+
+
+def tree_dir(env: Environment) -> str:
+    return f"gitops/{env.name}"
+
+
+def applications(env: Environment) -> list[AppSpec]:
+    spec = env.spec
+    istio = spec.istio
+    obs_ns = spec.namespaces.observability
+    chart_source = {"repoURL": istio.chart_repo_url, "targetRevision": istio.version}
+    gateway_values: dict[str, Any] = {"service": {"type": istio.gateway.service_type}}
+    if istio.gateway.service_annotations:
+        gateway_values["service"]["annotations"] = dict(istio.gateway.service_annotations)
+    return [
+        AppSpec(
+            file="apps/istio-base.yaml", name="istio-base", wave=0, namespace=ISTIO_NAMESPACE,
+            comment="Istio's CRDs and cluster roles, from Istio's official chart.",
+            source={**chart_source, "chart": "base",
+                    "helm": {"releaseName": "istio-base",
+                             "valuesObject": {"defaultRevision": "default"}}},
+            sync_options=("CreateNamespace=true", "ServerSideApply=true",
+                          "RespectIgnoreDifferences=true"),
+            ignore_differences=_WEBHOOK_DIFFS,
+        ),
+        AppSpec(
+            file="apps/istiod.yaml", name="istiod", wave=1, namespace=ISTIO_NAMESPACE,
+            comment="Istio's control plane; tracing goes to the lab's zipkin Service.",
+            source={**chart_source, "chart": "istiod",
+                    "helm": {"releaseName": "istiod", "valuesObject": {"meshConfig": {
+                        "accessLogFile": "/dev/stdout",
+                        "extensionProviders": [{
+                            "name": ZIPKIN_PROVIDER,
+                            "zipkin": {"service": f"zipkin.{obs_ns}.svc.cluster.local",
+                                       "port": 9411}}],
+                    }}}},
+            sync_options=("CreateNamespace=true", "RespectIgnoreDifferences=true"),
+            ignore_differences=_WEBHOOK_DIFFS + _MUTATING_DIFFS,
+        ),
+        AppSpec(
+            file="apps/istio-ingressgateway.yaml", name="istio-ingressgateway", wave=2,
+            namespace=ISTIO_NAMESPACE,
+            comment="Istio's ingress gateway (release name gives the label istio: ingressgateway).",
+            source={**chart_source, "chart": "gateway",
+                    "helm": {"releaseName": "istio-ingressgateway",
+                             "valuesObject": gateway_values}},
+        ),
+        _umbrella_app(env),
+    ]
+
+
+def _umbrella_app(env: Environment) -> AppSpec:
+    spec = env.spec
+    repo = {"repoURL": spec.argocd.repo_url, "targetRevision": spec.argocd.target_revision}
+    if spec.argocd.rendered_manifests:
+        comment = "The umbrella chart's manifests as rendered by labgen (manifests/), applied as is."
+        source = {**repo, "path": f"{tree_dir(env)}/{MANIFESTS_DIR}", "directory": {"recurse": True}}
+    else:
+        comment = "This repository's umbrella chart with this environment's values."
+        source = {**repo, "path": CHART_PATH,
+                  "helm": {"releaseName": RELEASE_NAME,
+                           "valueFiles": [f"../../{tree_dir(env)}/values.yaml"]}}
+    return AppSpec(
+        file="apps/olympic-lab.yaml", name=RELEASE_NAME, wave=3, namespace=spec.namespaces.apps,
+        comment=comment, source=source,
+        sync_options=("CreateNamespace=true", "SkipDryRunOnMissingResource=true"),
+        managed_namespace_labels={"istio-injection": "enabled"},
+    )
+
+
+def manifest_files(manifests: Iterable[Document]) -> dict[str, str]:
+    """Rendered-manifests mode: one file per resource under ``manifests/``."""
+    files: dict[str, str] = {}
+    for doc in manifests:
+        folder = doc.namespace or "_cluster"
+        name = f"{MANIFESTS_DIR}/{folder}/{doc.kind.lower()}-{doc.name}.yaml"
+        files[name] = files.get(name, "") + ("---\n" if name in files else "") + dump(
+            dict(doc.body), sort_keys=False)
+    return files
+
+
+def _kind_rules(kinds: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
+    return [{"group": group, "kind": kind} for group, kind in sorted(set(kinds))]
+
+
+def project_kinds(manifests: Iterable[Document]) -> tuple[list[dict[str, str]],
+                                                          list[dict[str, str]]]:
+    """(cluster-scoped, namespaced) whitelists: Istio's charts plus what the lab renders."""
+    cluster = set(ISTIO_CLUSTER_KINDS)
+    namespaced = set(ISTIO_NAMESPACED_KINDS) | ARGOCD_KINDS
+    for doc in manifests:
+        group = doc.api_version.rpartition("/")[0]
+        (cluster if doc.kind in CLUSTER_SCOPED else namespaced).add((group, doc.kind))
+    return _kind_rules(cluster), _kind_rules(namespaced)
+
+
+def render_tree(env: Environment, manifests: list[Document]) -> dict[str, str]:
+    """``{path under gitops/<env>/: text}`` of the Argo CD files."""
+    spec = env.spec
+    labels = {"app.kubernetes.io/part-of": "olympic-lab", "labgen.io/environment": env.name}
+    common = {
+        "env": env.name,
+        "sources": ", ".join(env.files),
+        "argocd_namespace": spec.argocd.namespace,
+        "project": spec.argocd.project,
+        "labels": labels,
+        "tree_dir": tree_dir(env),
+    }
+    files: dict[str, str] = {}
+    for app in applications(env):
+        files[app.file] = jinja_env.render("argocd/application.yaml.j2", app=app, **common)
+    cluster_kinds, namespaced_kinds = project_kinds(manifests)
+    files["project.yaml"] = jinja_env.render(
+        "argocd/project.yaml.j2",
+        source_repos=sorted({spec.argocd.repo_url, spec.istio.chart_repo_url}),
+        destinations=sorted({spec.argocd.namespace, ISTIO_NAMESPACE, spec.namespaces.apps,
+                             spec.namespaces.observability}),
+        cluster_kinds=cluster_kinds, namespaced_kinds=namespaced_kinds, **common)
+    if spec.argocd.rendered_manifests:
+        files.update(manifest_files(manifests))
+    files["root.yaml"] = jinja_env.render(
+        "argocd/root.yaml.j2", root_name=f"{spec.argocd.project}-root",
+        repo_url=spec.argocd.repo_url, target_revision=spec.argocd.target_revision, **common)
+    return files

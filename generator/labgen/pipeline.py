@@ -1,0 +1,38 @@
+"""Render + validate: what ``render``, ``validate --env`` and ``check`` share."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .errors import FindingsError
+from .helm_engine import HelmEngine
+from .render import RenderedEnvironment, render_environment
+
+
+def render_validated(
+    root: Path, name: str, engine: HelmEngine, *, strict: bool = False
+) -> tuple[RenderedEnvironment, list[Any]]:
+    """Render environment ``name`` and validate it; raise FindingsError on errors.
+
+    Returns the rendering and the findings below error level (warnings).
+    """
+    rendered = render_environment(root, name, engine)
+    findings = validate_rendered(root, rendered, strict=strict)
+    errors = [f for f in findings if f.severity == "error"]
+    if errors:
+        listing = "\n".join(str(f) for f in errors)
+        raise FindingsError(f"{rendered.tree_dir} not written: {len(errors)} error(s)\n{listing}")
+    return rendered, findings
+
+
+def validate_rendered(root: Path, rendered: RenderedEnvironment, *, strict: bool) -> list[Any]:
+    from .validation import ValidationOptions, validate_documents
+
+    options = ValidationOptions(
+        kubernetes_version=rendered.env.spec.cluster.kubernetes_version,
+        strict=strict,
+        repo_root=root,
+        planned_files=frozenset(rendered.tree),
+    )
+    return list(validate_documents([*rendered.manifests, *rendered.argocd], options))
