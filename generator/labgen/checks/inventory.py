@@ -78,10 +78,8 @@ class Inventory:
 
     @classmethod
     def of(cls, documents: Iterable[Document]) -> Inventory:
-        inventory = cls(list(documents))
+        inventory = cls([doc for doc in documents if isinstance(doc.body, Mapping)])
         for doc in inventory.documents:
-            if not isinstance(doc.body, Mapping):
-                continue
             inventory.by_kind.setdefault(doc.kind, []).append(doc)
             if doc.kind in WORKLOAD_KINDS:
                 spec = as_map(doc.body.get("spec"))

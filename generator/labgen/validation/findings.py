@@ -24,6 +24,12 @@ class Finding:
     severity: Severity
     message: str
 
+    def __str__(self) -> str:
+        """``file:document:path: severity rule-id message`` (the text report's line)."""
+        where = f"{self.file}:{self.index if self.index >= 0 else ''}"
+        where += f":{self.path}" if self.path else ""
+        return f"{where}: {self.severity} {self.rule} {self.message}"
+
 
 @dataclass(frozen=True)
 class ValidationOptions:

@@ -11,14 +11,9 @@ from .findings import Finding
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
-def _where(f: Finding) -> str:
-    index = "" if f.index < 0 else str(f.index)
-    return f"{f.file}:{index}:{f.path}" if f.path else f"{f.file}:{index}"
-
-
 def text_report(findings: Sequence[Finding]) -> str:
     """``file:document:path: severity rule-id message``, one a line, then a summary."""
-    lines = [f"{_where(f)}: {f.severity} {f.rule} {f.message}" for f in findings]
+    lines = [str(f) for f in findings]
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = len(findings) - errors
     lines.append(f"{errors} error(s), {warnings} warning(s)" if findings else "no findings")
@@ -44,7 +39,8 @@ def github_report(findings: Sequence[Finding]) -> str:
     lines = []
     for f in findings:
         title = f"{f.rule} {f.path}".strip()
-        location = f"document {f.index}, {f.path}" if f.index >= 0 else f.path
+        location = ", ".join(part for part in (
+            f"document {f.index}" if f.index >= 0 else "", f.path) if part)
         lines.append(f"::{f.severity} file={_escape_property(f.file)},"
                      f"title={_escape_property(title)}::"
                      f"{_escape_data(f'{location}: {f.message}' if location else f.message)}")

@@ -1,0 +1,97 @@
+"""``labgen validate``: schemas + semantic checks for an environment or YAML files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from ..errors import InputError
+from ..options import _resolve_root, helm_binary_option
+
+if TYPE_CHECKING:
+    from ..manifests import Document
+    from ..validation import ValidationOptions
+
+FORMATS = ("text", "json", "github", "sarif")
+
+
+def _lenient_root(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """Like ``root_option``, but plain files can be validated outside a repository."""
+    try:
+        return _resolve_root(ctx, param, value)
+    except InputError:
+        return None
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--env", "env_name", metavar="ENV",
+              help="Validate what Argo CD would apply for environments/ENV.yaml.")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), envvar="LABGEN_ROOT",
+              callback=_lenient_root, help="Repository root (default: the nearest folder with "
+              "environments/ at or above the current one).")
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text",
+              show_default=True, help="Report format.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--crds", "crd_paths", multiple=True, metavar="FILE|DIR",
+              type=click.Path(path_type=Path),
+              help="CRDs to validate custom resources against (repeatable).")
+@click.option("--kubernetes-version", metavar="1.XX",
+              help="Kubernetes minor version for PATHS (default 1.34; --env uses the "
+                   "environment's).")
+@helm_binary_option
+@click.pass_context
+def validate(ctx: click.Context, paths: tuple[Path, ...], env_name: str | None,
+             root: Path | None, output_format: str, strict: bool, crd_paths: tuple[Path, ...],
+             kubernetes_version: str | None, helm_binary: str | None) -> None:
+    """Validate an environment (--env ENV) or YAML files and folders (PATH...).
+
+    Exit 0 when clean, 1 with findings at error level, 2 for bad input.
+    """
+    from ..validation import ValidationOptions, has_errors, validate_documents
+    from ..validation.kube_schemas import schema_folder, supported_versions
+    from ..validation.reporters import REPORTERS
+
+    if bool(env_name) == bool(paths):
+        raise InputError("validate an environment with --env ENV, or files with PATH... "
+                         "(one of the two)")
+    for crd in crd_paths:
+        if not crd.exists():
+            raise InputError("no such CRD file or folder", file=str(crd))
+    if env_name:
+        if root is None:
+            raise InputError("no environments/ folder here or above; pass --root")
+        if kubernetes_version:
+            raise InputError("--kubernetes-version is for PATHS; --env uses "
+                             "cluster.kubernetesVersion of the environment")
+        documents, options = _environment(root, env_name, helm_binary, strict, crd_paths)
+    else:
+        from ..validation.files import load_paths
+
+        version = kubernetes_version or "1.34"
+        documents = load_paths(paths)
+        options = ValidationOptions(kubernetes_version=version, strict=strict,
+                                    crd_paths=crd_paths, repo_root=root)
+    if not schema_folder(options.kubernetes_version).is_dir():
+        raise InputError(f"no Kubernetes schemas for {options.kubernetes_version}; "
+                         f"supported: {', '.join(supported_versions())}")
+    findings = validate_documents(documents, options)
+    click.echo(REPORTERS[output_format](findings), nl=False)
+    if has_errors(findings):
+        ctx.exit(1)
+
+
+def _environment(root: Path, name: str, helm_binary: str | None, strict: bool,
+                 crd_paths: tuple[Path, ...]) -> tuple[list[Document], ValidationOptions]:
+    """What Argo CD would apply for ``name``: the umbrella chart's manifests and the tree."""
+    from ..helm_engine import get_engine
+    from ..render import render_environment
+    from ..validation import ValidationOptions
+
+    rendered = render_environment(root, name, get_engine(helm_binary))
+    options = ValidationOptions(
+        kubernetes_version=rendered.env.spec.cluster.kubernetes_version, strict=strict,
+        crd_paths=crd_paths, repo_root=root, planned_files=frozenset(rendered.tree))
+    return [*rendered.manifests, *rendered.argocd], options
