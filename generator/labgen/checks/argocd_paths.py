@@ -1,7 +1,8 @@
 """argocd-paths: each ``source.path`` and ``helm.valueFiles`` of an Application resolves.
 
 Resolved against the repository root plus the files the run is about to write
-(``planned_files``). Helm chart sources (``chart:``) are skipped; value files
+(``planned_files``). Helm chart sources (``chart:``) are skipped, except their
+``$ref/...`` value files; value files
 are relative to ``path``, or to the root of a ``ref:`` source when written
 ``$ref/...``. Skipped entirely when no repository root is known.
 
@@ -33,9 +34,8 @@ def run(inventory: Inventory, options: ValidationOptions) -> Iterator[Finding]:
     for app in inventory.kind("Application"):
         refs = {str(s["ref"]) for _p, s in sources(app) if isinstance(s.get("ref"), str)}
         for path, source in sources(app):
-            if source.get("chart"):
-                continue
-            folder = source.get("path")
+            chart = bool(source.get("chart"))
+            folder = None if chart else source.get("path")
             if isinstance(folder, str):
                 folder = _normal(folder)
                 if folder is None or not _exists(options, folder, directory=True):
@@ -45,6 +45,8 @@ def run(inventory: Inventory, options: ValidationOptions) -> Iterator[Finding]:
             base = folder if isinstance(folder, str) else ""
             value_files = as_list(as_map(source.get("helm")).get("valueFiles"))
             for index, value_file in enumerate(value_files):
+                if chart and not str(value_file).startswith("$"):
+                    continue  # inside the chart's own package
                 yield from _value_file(app, options, f"{path}.helm.valueFiles[{index}]",
                                        str(value_file), base, refs)
 

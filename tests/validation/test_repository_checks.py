@@ -1,0 +1,150 @@
+"""Checks that read the repository: Argo CD paths/value files, chart determinism; the registry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from labgen.checks import CHECKS
+from labgen.manifests import Document
+from labgen.validation import ValidationOptions, validate_documents
+
+
+def _app(source: dict[str, Any], **more: Any) -> Document:
+    body = {"apiVersion": "argoproj.io/v1alpha1", "kind": "Application",
+            "metadata": {"name": "olympic-lab", "namespace": "argocd"},
+            "spec": {"project": "default", "source": source,
+                     "destination": {"server": "https://kubernetes.default.svc",
+                                     "namespace": "olympic"}, **more}}
+    return Document("gitops/oke/apps/olympic-lab.yaml", 0, body)
+
+
+SOURCE = {"repoURL": "https://github.com/example/lab.git", "targetRevision": "main",
+          "path": "charts/olympic-lab",
+          "helm": {"valueFiles": ["../../gitops/oke/values.yaml"]}}
+
+
+def _paths(documents: list[Document], root: Path | None,
+           planned: frozenset[str] = frozenset()) -> list[str]:
+    options = ValidationOptions(repo_root=root, planned_files=planned)
+    return [f"{f.path} {f.message}" for f in validate_documents(documents, options)
+            if f.rule == "argocd-paths"]
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    (tmp_path / "charts" / "olympic-lab").mkdir(parents=True)
+    (tmp_path / "charts" / "olympic-lab" / "Chart.yaml").write_text("name: olympic-lab\n")
+    return tmp_path
+
+
+def test_planned_value_file_resolves_before_the_tree_is_written(repo: Path) -> None:
+    assert _paths([_app(SOURCE)], repo, frozenset({"gitops/oke/values.yaml"})) == []
+
+
+def test_value_file_on_disk_resolves(repo: Path) -> None:
+    (repo / "gitops" / "oke").mkdir(parents=True)
+    (repo / "gitops" / "oke" / "values.yaml").write_text("{}\n")
+    assert _paths([_app(SOURCE)], repo) == []
+
+
+def test_missing_value_file_and_path(repo: Path) -> None:
+    assert _paths([_app(SOURCE)], repo) == [
+        "spec.source.helm.valueFiles[0] value file '../../gitops/oke/values.yaml' does not "
+        "resolve in the repository"]
+    wrong = {**SOURCE, "path": "charts/olympic-labs"}
+    assert _paths([_app(wrong)], repo) == [
+        "spec.source.path 'charts/olympic-labs' is not a folder of the repository"]
+    outside = {**SOURCE, "path": "../elsewhere"}
+    assert len(_paths([_app(outside)], repo)) == 1
+
+
+def test_planned_folder_counts_as_a_path(tmp_path: Path) -> None:
+    source = {"repoURL": "https://github.com/example/lab.git", "path": "gitops/oke/apps"}
+    assert _paths([_app(source)], tmp_path, frozenset({"gitops/oke/apps/istiod.yaml"})) == []
+
+
+def test_multi_source_ref_and_charts(repo: Path) -> None:
+    sources = [
+        {"repoURL": "https://istio-release.storage.googleapis.com/charts", "chart": "istiod",
+         "targetRevision": "1.30.3", "helm": {"valueFiles": ["$values/gitops/oke/istiod.yaml"]}},
+        {"repoURL": "https://github.com/example/lab.git", "targetRevision": "main",
+         "ref": "values"},
+    ]
+    app = _app(SOURCE)
+    multi = Document(app.file, 0, {**app.body, "spec": {**app.body["spec"], "sources": sources}})
+    del multi.body["spec"]["source"]
+    assert _paths([multi], repo, frozenset({"gitops/oke/istiod.yaml"})) == []
+    assert _paths([multi], repo) == [
+        "spec.sources[0].helm.valueFiles[0] value file '$values/gitops/oke/istiod.yaml' does "
+        "not resolve in the repository"]
+    sources[1]["helm"] = {"valueFiles": ["$other/values.yaml"]}
+    assert _paths([multi], repo, frozenset({"gitops/oke/istiod.yaml"})) == [
+        "spec.sources[1].helm.valueFiles[0] '$other/values.yaml' names no source with ref "
+        "'other'"]
+
+
+def test_without_a_repository_the_check_is_skipped() -> None:
+    assert _paths([_app(SOURCE)], None) == []
+
+
+@pytest.mark.parametrize("template", [
+    '{{ randAlphaNum 16 | b64enc }}', '{{- $x := lookup "v1" "Secret" .Release.Namespace "x" }}',
+    '{{ now | date "2006" }}', '{{ $ca := genCA "lab" 365 }}', 'id: {{ uuidv4 }}',
+    '{{ randNumeric 4 }}', '{{ (genSelfSignedCert "a" nil nil 1).Cert }}'])
+def test_chart_determinism_flags_nondeterministic_functions(tmp_path: Path,
+                                                            template: str) -> None:
+    folder = tmp_path / "charts" / "lab" / "charts" / "sub" / "templates"
+    folder.mkdir(parents=True)
+    (folder / "secret.yaml").write_text(f"kind: Secret\ndata:\n  x: {template}\n")
+    findings = validate_documents([], ValidationOptions(repo_root=tmp_path))
+    assert [(f.file, f.path, f.rule) for f in findings] == [
+        ("charts/lab/charts/sub/templates/secret.yaml", "line 3", "chart-determinism")]
+
+
+def test_chart_determinism_ignores_strings_comments_and_lookalikes(tmp_path: Path) -> None:
+    folder = tmp_path / "charts" / "lab" / "templates"
+    folder.mkdir(parents=True)
+    (folder / "ok.yaml").write_text(
+        '{{/* no lookup or now here */}}\nname: {{ include "lab.now" . }}\n'
+        'v: {{ .Values.lookup }}\nw: {{ print "randAlphaNum" }}\n# lookup outside actions\n')
+    (tmp_path / "charts" / "lab" / "values.yaml").write_text("x: '{{ now }}'\n")
+    assert validate_documents([], ValidationOptions(repo_root=tmp_path)) == []
+
+
+def test_checks_are_registered_once_with_documented_examples() -> None:
+    import importlib
+
+    ids = [check.id for check in CHECKS]
+    assert len(ids) == len(set(ids))
+    for check in CHECKS:
+        module = importlib.import_module(check.run.__module__)
+        doc = module.__doc__ or ""
+        assert doc.startswith(check.id), check.id
+        assert "Passes" in doc and "Fails" in doc, check.id
+        assert check.severity in ("error", "warning")
+
+
+def test_strict_turns_warnings_into_errors() -> None:
+    body = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "grafana"},
+            "spec": {"type": "NodePort", "ports": [{"port": 3000, "nodePort": 30300}]}}
+    documents = [Document("svc.yaml", 0, body)]
+    plain = validate_documents(documents, ValidationOptions())
+    strict = validate_documents(documents, ValidationOptions(strict=True))
+    assert [(f.rule, f.severity) for f in plain] == [("nodeport-exposure", "warning")]
+    assert [(f.rule, f.severity) for f in strict] == [("nodeport-exposure", "error")]
+
+
+def test_host_access_allowlist_is_configurable() -> None:
+    body = {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "node-exporter"},
+            "spec": {"selector": {"matchLabels": {"a": "b"}}, "template": {
+                "metadata": {"labels": {"a": "b"}},
+                "spec": {"hostNetwork": True, "containers": [{
+                    "name": "c", "image": "prom/node-exporter:v1.10.2",
+                    "resources": {"requests": {"cpu": "10m"}}}]}}}}
+    documents = [Document("ds.yaml", 0, body)]
+    assert validate_documents(documents, ValidationOptions()) == []
+    found = validate_documents(documents, ValidationOptions(host_access_allowlist=()))
+    assert [f.rule for f in found] == ["host-access"]
