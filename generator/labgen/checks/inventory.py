@@ -39,10 +39,7 @@ class PodTemplate:
     spec: Mapping[str, Any]
     #: ``None`` for DaemonSets (one per node); 1 when a Deployment omits it.
     replicas: int | None
-
-    @property
-    def namespace(self) -> str:
-        return self.doc.namespace
+    namespace: str
 
     def containers(self) -> Iterator[tuple[str, Mapping[str, Any]]]:
         """``(path, container)`` of init and app containers."""
@@ -75,6 +72,11 @@ class Inventory:
     documents: list[Document]
     by_kind: dict[str, list[Document]] = field(default_factory=dict)
     templates: list[PodTemplate] = field(default_factory=list)
+    _services: dict[str, list[Document]] = field(default_factory=dict)
+    _namespaces: set[str] | None = None
+    _by_label: dict[tuple[str, str], list[PodTemplate]] = field(default_factory=dict)
+    #: Indexes that checks build once per run.
+    memo: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def of(cls, documents: Iterable[Document]) -> Inventory:
@@ -90,7 +92,13 @@ class Inventory:
                     labels=as_map(as_map(template.get("metadata")).get("labels")),
                     spec=as_map(template.get("spec")),
                     replicas=None if doc.kind == "DaemonSet" else
-                    (replicas if isinstance(replicas, int) else 1)))
+                    (replicas if isinstance(replicas, int) else 1),
+                    namespace=doc.namespace))
+        for pod in inventory.templates:
+            for key, value in pod.labels.items():
+                inventory._by_label.setdefault((str(key), str(value)), []).append(pod)
+        for service in inventory.kind("Service"):
+            inventory._services.setdefault(service.name, []).append(service)
         return inventory
 
     def kind(self, *kinds: str) -> Iterator[Document]:
@@ -98,13 +106,15 @@ class Inventory:
             yield from self.by_kind.get(kind, [])
 
     def namespaces(self) -> set[str]:
-        found = {doc.namespace for doc in self.documents if doc.namespace}
-        found.update(doc.name for doc in self.kind("Namespace"))
-        return found
+        if self._namespaces is None:
+            found = {doc.namespace for doc in self.documents if doc.namespace}
+            found.update(doc.name for doc in self.kind("Namespace"))
+            self._namespaces = found
+        return self._namespaces
 
     def services(self, name: str, namespace: str = "") -> list[Document]:
-        return [doc for doc in self.kind("Service")
-                if doc.name == name and same_namespace(doc.namespace, namespace)]
+        return [doc for doc in self._services.get(name, ())
+                if same_namespace(doc.namespace, namespace)]
 
     def resolve_host(self, host: str, namespace: str = "") -> list[Document] | None:
         """Services an Istio/URL host names; ``None`` when it is not an in-cluster name.
@@ -125,7 +135,11 @@ class Inventory:
         return self.services(parts[0], parts[1])
 
     def templates_selected(self, selector: Mapping[str, Any], namespace: str) -> list[PodTemplate]:
-        return [t for t in self.templates
+        if not selector:
+            return []
+        candidates = min((self._by_label.get((str(k), str(v)), []) for k, v in selector.items()),
+                         key=len)
+        return [t for t in candidates
                 if same_namespace(t.namespace, namespace) and selects(selector, t.labels)]
 
 

@@ -45,7 +45,7 @@ def destination_rules(inventory: Inventory, host: str, namespace: str) -> list[D
     """DestinationRules whose host names the same Service as ``host``."""
     short = host.split(".")[0]
     found = []
-    for rule in inventory.kind("DestinationRule"):
+    for rule in _rules_by_short_host(inventory).get(short, ()):
         rule_host = str(as_map(rule.body.get("spec")).get("host", ""))
         if rule_host == host or (rule_host.split(".")[0] == short
                                  and inventory.resolve_host(rule_host, rule.namespace)
@@ -60,3 +60,16 @@ def subset_labels(rule: Document, subset: str) -> Mapping[str, Any] | None:
         if item.get("name") == subset:
             return as_map(item.get("labels"))
     return None
+
+
+
+def _rules_by_short_host(inventory: Inventory) -> dict[str, list[Document]]:
+    """DestinationRules keyed by the first label of their host (memoised on the inventory)."""
+    index: dict[str, list[Document]] | None = inventory.memo.get("rules-by-short-host")
+    if index is None:
+        index = {}
+        for rule in inventory.kind("DestinationRule"):
+            host = str(as_map(rule.body.get("spec")).get("host", ""))
+            index.setdefault(host.split(".")[0], []).append(rule)
+        inventory.memo["rules-by-short-host"] = index
+    return index

@@ -1,0 +1,215 @@
+"""Benchmark of ``labgen validate`` against kubernetes-validate (not a test).
+
+Generates a corpus of mixed manifests in a temporary folder (Deployments,
+Services, ConfigMaps, DaemonSets, StatefulSets, ClusterRoles, ServiceAccounts,
+Ingresses, VirtualServices, DestinationRules), then measures, each as the
+median of ``--runs`` runs:
+
+* labgen schema validation alone (documents already parsed; compiled
+  validators warm, as in any run after the first kind is seen);
+* labgen end to end: read + parse (yaml.CSafeLoader) + schemas + semantic checks;
+* kubernetes-validate, strict, on a sample of the core-kind documents: its
+  ``validate()`` function per document, and its CLI on one sample file. Both
+  are scaled per document (it has no Istio schemas, so only core kinds count);
+* optionally a whole environment (``--env oke``): validation of what
+  ``render_environment`` returns, interpreter and render excluded.
+
+Usage: python benchmarks/validate_bench.py [--count 5000] [--runs 5] [--env oke]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _deployment(i: int, kind: str = "Deployment") -> dict[str, object]:
+    labels = {"app": f"app-{i}", "version": f"v{i % 3 + 1}"}
+    spec: dict[str, object] = {
+        "selector": {"matchLabels": labels},
+        "template": {
+            "metadata": {"labels": labels, "annotations": {"prometheus.io/scrape": "true"}},
+            "spec": {
+                "serviceAccountName": f"app-{i}",
+                "containers": [{
+                    "name": "app", "image": f"registry.example.com/app-{i}:1.{i % 7}.0",
+                    "args": ["--port=8080", "--log-level=info"],
+                    "env": [{"name": "SERVICE_VERSION", "value": f"V{i % 3 + 1}"},
+                            {"name": "POD_NS", "valueFrom": {
+                                "fieldRef": {"fieldPath": "metadata.namespace"}}}],
+                    "ports": [{"name": "http", "containerPort": 8080}],
+                    "resources": {"requests": {"cpu": "50m", "memory": "128Mi"},
+                                  "limits": {"memory": "256Mi"}},
+                    "readinessProbe": {"httpGet": {"path": "/ready", "port": "http"},
+                                       "periodSeconds": 5},
+                    "securityContext": {"runAsNonRoot": True,
+                                        "allowPrivilegeEscalation": False},
+                    "volumeMounts": [{"name": "config", "mountPath": "/etc/app"}],
+                }],
+                "volumes": [{"name": "config", "configMap": {"name": f"app-{i}"}}],
+            },
+        },
+    }
+    if kind == "Deployment":
+        spec["replicas"] = 2
+    if kind == "StatefulSet":
+        spec["serviceName"] = f"app-{i}"
+    return {"apiVersion": "apps/v1", "kind": kind,
+            "metadata": {"name": f"app-{i}", "namespace": "bench", "labels": labels},
+            "spec": spec}
+
+
+def _service(i: int) -> dict[str, object]:
+    return {"apiVersion": "v1", "kind": "Service",
+            "metadata": {"name": f"app-{i}", "namespace": "bench"},
+            "spec": {"selector": {"app": f"app-{i}"},
+                     "ports": [{"name": "http", "port": 80, "targetPort": "http"}]}}
+
+
+def _others(i: int) -> list[dict[str, object]]:
+    meta = {"name": f"app-{i}", "namespace": "bench"}
+    return [
+        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta,
+         "data": {"app.yaml": f"listen: 8080\nupstream: http://app-{i}:80\n"}},
+        {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": meta},
+        {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
+         "metadata": {"name": f"app-{i}"},
+         "rules": [{"apiGroups": [""], "resources": ["pods", "services"],
+                    "verbs": ["get", "list", "watch"]}]},
+        {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": meta,
+         "spec": {"ingressClassName": "istio", "rules": [{"http": {"paths": [{
+             "path": "/", "pathType": "Prefix", "backend": {"service": {
+                 "name": f"app-{i}", "port": {"number": 80}}}}]}}]}},
+        {"apiVersion": "networking.istio.io/v1", "kind": "DestinationRule", "metadata": meta,
+         "spec": {"host": f"app-{i}", "trafficPolicy": {"loadBalancer": {"simple": "RANDOM"}},
+                  "subsets": [{"name": f"v{i % 3 + 1}", "labels": {"version": f"v{i % 3 + 1}"}}]}},
+        {"apiVersion": "networking.istio.io/v1", "kind": "VirtualService", "metadata": meta,
+         "spec": {"hosts": [f"app-{i}"], "http": [{"route": [
+             {"destination": {"host": f"app-{i}", "subset": f"v{i % 3 + 1}"}, "weight": 100}],
+             "timeout": "10s"}]}},
+    ]
+
+
+def generate(folder: Path, count: int) -> int:
+    """Write at least ``count`` documents, 50 per file; return how many."""
+    docs: list[dict[str, object]] = []
+    i = 0
+    while len(docs) < count:
+        kind = ("Deployment", "DaemonSet", "StatefulSet")[i % 3]
+        docs += [_deployment(i, kind), _service(i), *_others(i)]
+        i += 1
+    for start in range(0, len(docs), 50):
+        text = yaml.safe_dump_all(docs[start:start + 50], sort_keys=False)
+        (folder / f"manifests-{start // 50:04d}.yaml").write_text(text)
+    return len(docs)
+
+
+def median_seconds(action: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=5000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--sample", type=int, default=300,
+                        help="core-kind documents given to kubernetes-validate")
+    parser.add_argument("--env", help="also time validating this environment")
+    args = parser.parse_args()
+
+    from kubernetes_validate import utils as kv
+
+    from labgen.validation import ValidationOptions, validate_documents
+    from labgen.validation.files import load_paths
+    from labgen.validation.kube_schemas import is_core_api
+    from labgen.validation.registry import SchemaRegistry
+    from labgen.validation.schema_check import schema_findings
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        total = generate(folder, args.count)
+        documents = load_paths([folder])
+        assert len(documents) == total
+        kinds = sorted({d.kind for d in documents})
+        print(f"corpus: {total} documents in {len(list(folder.iterdir()))} files; "
+              f"kinds: {', '.join(kinds)}")
+
+        start = time.perf_counter()
+        registry = SchemaRegistry("1.34")
+        first = list(schema_findings(documents, registry))
+        print(f"labgen schemas, first run (compiles each kind): "
+              f"{time.perf_counter() - start:.3f} s")
+        assert first == [], first[:3]
+
+        schema_s = median_seconds(lambda: list(schema_findings(documents, registry)), args.runs)
+        options = ValidationOptions(kubernetes_version="1.34")
+
+        def end_to_end() -> None:
+            found = validate_documents(load_paths([folder]), options)
+            assert not [f for f in found if f.severity == "error"], found[:3]
+
+        e2e_s = median_seconds(end_to_end, args.runs)
+        print(f"labgen schemas only:      {schema_s:.3f} s  {total / schema_s:,.0f} docs/s")
+        print(f"labgen end to end:        {e2e_s:.3f} s  {total / e2e_s:,.0f} docs/s "
+              "(read + CSafeLoader parse + schemas + checks)")
+
+        core = [d for d in documents if is_core_api(d.api_version)][: args.sample]
+        bodies = [dict(d.body) for d in core]
+
+        def kv_function() -> None:
+            for body in bodies:
+                kv.validate(body, "1.34", strict=True)
+
+        kv_s = median_seconds(kv_function, max(3, args.runs // 2)) / len(bodies)
+        ours_core = median_seconds(lambda: list(schema_findings(core, registry)), args.runs)
+        ours_core /= len(core)
+        print(f"kubernetes-validate validate(), strict, {len(bodies)} core docs: "
+              f"{1 / kv_s:,.0f} docs/s")
+        print(f"labgen on the same {len(core)} docs:     {1 / ours_core:,.0f} docs/s  "
+              f"-> {kv_s / ours_core:.0f}x faster")
+        print(f"labgen on the mixed corpus vs kubernetes-validate per doc: "
+              f"{kv_s / (schema_s / total):.0f}x")
+
+        sample_file = folder / "kv-sample.yaml"
+        sample_file.write_text(yaml.safe_dump_all(bodies[:100], sort_keys=False))
+        cli = [sys.executable, "-m", "kubernetes_validate", "--strict", "-k", "1.34", "--quiet",
+               str(sample_file)]
+        cli_s = median_seconds(lambda: subprocess.run(cli, check=True, capture_output=True),
+                               max(3, args.runs // 2))
+        print(f"kubernetes-validate CLI, strict, 100 docs in one file: {cli_s:.2f} s "
+              f"= {100 / cli_s:,.0f} docs/s (process start included)")
+
+    if args.env:
+        from labgen.helm_engine import get_engine
+        from labgen.render import render_environment
+
+        rendered = render_environment(ROOT, args.env, get_engine(None))
+        env_docs = [*rendered.manifests, *rendered.argocd]
+        env_options = ValidationOptions(
+            kubernetes_version=rendered.env.spec.cluster.kubernetes_version, repo_root=ROOT,
+            planned_files=frozenset(rendered.tree))
+        start = time.perf_counter()
+        validate_documents(env_docs, env_options)
+        cold = time.perf_counter() - start
+        warm = median_seconds(lambda: validate_documents(env_docs, env_options), args.runs)
+        print(f"environment {args.env}: {len(env_docs)} documents, first validation "
+              f"{cold:.3f} s, then median {warm:.3f} s")
+
+
+if __name__ == "__main__":
+    main()
