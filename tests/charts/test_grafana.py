@@ -20,6 +20,11 @@ PROJECT = Path(__file__).resolve().parents[2]
 SUBCHARTS = PROJECT / "charts" / "olympic-lab" / "charts"
 SOURCE = "olympic-lab/charts/grafana/"
 Doc = dict[str, Any]
+VALID_K8S_CASES = [
+    {},
+    {"grafana": {"anonymous": {"enabled": True}, "admin": {"existingSecret": "grafana-admin"}},
+     "global": {"expose": {"mode": "nodePort", "nodePorts": {"grafana": 30300}}}},
+]
 
 # Services the jaeger and loki charts (another engineer's) must render, in the
 # observability namespace, by fixed name -> ports.
@@ -285,3 +290,15 @@ def test_accepts_what_labgen_writes(render_umbrella, env_name):
     env = _env(docs)
     assert env["GF_AUTH_ANONYMOUS_ENABLED"] == str(
         values["grafana"]["anonymous"]["enabled"]).lower()
+
+
+@pytest.mark.parametrize("values", VALID_K8S_CASES)
+def test_manifests_are_valid_kubernetes_objects(render_umbrella, values):
+    """Strict Kubernetes 1.34 schemas (kubernetes-validate): unknown fields are errors."""
+    import kubernetes_validate
+
+    mine = [d for d in render_umbrella(values) if d["__source__"].startswith(SOURCE)]
+    assert mine
+    for doc in mine:
+        manifest = {k: v for k, v in doc.items() if k != "__source__"}
+        kubernetes_validate.validate(manifest, "1.34.0", strict=True)

@@ -15,6 +15,7 @@ from labgen.helm_engine import EmbeddedHelm
 PROJECT = Path(__file__).resolve().parents[2]
 SOURCE = "olympic-lab/charts/node-exporter/"
 Doc = dict[str, Any]
+VALID_K8S_CASES = [{}, {"node-exporter": {"rootfs": {"enabled": False}}}]
 
 
 @pytest.fixture
@@ -138,3 +139,15 @@ def test_accepts_what_labgen_writes(render_umbrella, env_name):
     docs = render_umbrella({"global": values["global"],
                             "node-exporter": values["node-exporter"]})
     _one(docs, "DaemonSet", "node-exporter")
+
+
+@pytest.mark.parametrize("values", VALID_K8S_CASES)
+def test_manifests_are_valid_kubernetes_objects(render_umbrella, values):
+    """Strict Kubernetes 1.34 schemas (kubernetes-validate): unknown fields are errors."""
+    import kubernetes_validate
+
+    mine = [d for d in render_umbrella(values) if d["__source__"].startswith(SOURCE)]
+    assert mine
+    for doc in mine:
+        manifest = {k: v for k, v in doc.items() if k != "__source__"}
+        kubernetes_validate.validate(manifest, "1.34.0", strict=True)

@@ -17,7 +17,7 @@ import yaml
 from labgen.chart_values import chart_values
 from labgen.environment import load_environment
 from labgen.errors import HelmError
-from labgen.helm_engine import EmbeddedHelm
+from labgen.helm_engine import CliHelm, EmbeddedHelm
 
 PROJECT = Path(__file__).resolve().parents[2]
 CHART = PROJECT / "charts" / "olympic-lab" / "charts" / "prometheus"
@@ -28,6 +28,13 @@ ADDON_JOBS = {
     "kubernetes-pods", "kubernetes-pods-slow",
 }
 Doc = dict[str, Any]
+VALID_K8S_CASES = [
+    {},
+    {"prometheus": {"persistence": {"enabled": True, "storageClass": "oci-bv", "size": "50Gi"}},
+     "global": {"expose": {"mode": "nodePort", "nodePorts": {"prometheus": 30090}}}},
+    {"global": {"expose": {"mode": "loadBalancer", "loadBalancerAnnotations": {"a": "b"},
+                           "loadBalancerSourceRanges": ["203.0.113.0/24"]}}},
+]
 
 
 def _render(render_umbrella, prometheus: dict[str, Any] | None = None) -> list[Doc]:
@@ -374,3 +381,32 @@ def test_accepts_what_labgen_writes(render_umbrella, env_name):
     (container,) = deployment["spec"]["template"]["spec"]["containers"]
     assert f"--storage.tsdb.retention.time={values['prometheus']['retention']}" in \
         container["args"]
+
+
+@pytest.mark.parametrize("values", VALID_K8S_CASES)
+def test_manifests_are_valid_kubernetes_objects(render_umbrella, values):
+    """Strict Kubernetes 1.34 schemas (kubernetes-validate): unknown fields are errors."""
+    import kubernetes_validate
+
+    mine = [d for d in render_umbrella(values) if d["__source__"].startswith(SOURCE)]
+    assert mine
+    for doc in mine:
+        manifest = {k: v for k, v in doc.items() if k != "__source__"}
+        kubernetes_validate.validate(manifest, "1.34.0", strict=True)
+
+
+@pytest.mark.helm_cli
+@pytest.mark.parametrize("env_name", ["oke", "kind"])
+def test_metrics_charts_render_identically_with_the_helm_cli(helm_binary, env_name):
+    """Embedded SDK and ``helm template`` give the same bytes for the three charts."""
+    values = chart_values(load_environment(PROJECT, env_name))
+    mine = {key: values[key] for key in ("global", "prometheus", "grafana", "node-exporter")}
+    chart = PROJECT / "charts" / "olympic-lab"
+    embedded = EmbeddedHelm().render(chart, mine, release="olympic-lab", namespace="olympic")
+    cli = CliHelm(helm_binary).render(chart, mine, release="olympic-lab", namespace="olympic")
+    charts = ("prometheus", "grafana", "node-exporter")
+    ours = {k: v for k, v in embedded.items()
+            if k.startswith(tuple(f"olympic-lab/charts/{c}/" for c in charts))}
+    assert len(ours) >= 14
+    assert ours == {k: v for k, v in cli.items() if k in ours}
+    assert set(ours) <= set(cli)
