@@ -25,25 +25,6 @@ MESH_PROVIDERS = {"zipkin": "http://zipkin.istio-system.svc.cluster.local:9411"}
 Doc = dict[str, Any]
 
 
-@pytest.fixture(scope="module")
-def render_umbrella(project_root: Path):
-    """Like conftest's ``render_umbrella``, with a freshly loaded chart per render.
-
-    Workaround: the shared EmbeddedHelm caches the loaded chart, and a render that
-    switches a subchart off removes it from that cached chart for every later render
-    in the session. Drop this override once labgen.helm_engine stops reusing it.
-    """
-    from labgen.helm_engine import EmbeddedHelm
-
-    def render(values: dict[str, Any]) -> list[Doc]:
-        rendered = EmbeddedHelm().render(project_root / "charts/olympic-lab", values,
-                                         release="olympic-lab", namespace="olympic")
-        return [{**doc, "__source__": source} for source, text in rendered.items()
-                for doc in yaml.safe_load_all(text) if doc]
-
-    return render
-
-
 def only_jaeger(**values: Any) -> dict[str, Any]:
     """Umbrella values with every other component off."""
     base: dict[str, Any] = {name: {"enabled": False} for name in (
@@ -304,3 +285,19 @@ def test_accepts_what_labgen_writes(render_umbrella, project_root: Path, env: st
     telemetry = one(render_umbrella(values), "Telemetry", "mesh-default")
     assert telemetry["spec"]["tracing"][0]["randomSamplingPercentage"] == (
         written["jaeger"]["telemetry"]["samplingPercentage"])
+
+
+@pytest.mark.helm_cli
+def test_cli_and_embedded_helm_agree(helm_binary, project_root: Path):
+    from labgen.helm_engine import CliHelm, EmbeddedHelm
+
+    chart = project_root / "charts/olympic-lab"
+    values = {"global": {"expose": {"mode": "nodePort", "nodePorts": {"tracing": 30686}}}}
+    outputs = [
+        {path: text for path, text in engine.render(chart, values, release="olympic-lab",
+                                                     namespace="olympic").items()
+         if path.startswith(("olympic-lab/charts/jaeger/",))}
+        for engine in (EmbeddedHelm(), CliHelm(helm_binary))
+    ]
+    assert outputs[0], "nothing rendered"
+    assert outputs[0] == outputs[1]

@@ -25,25 +25,6 @@ READ = {"get", "list", "watch"}
 Doc = dict[str, Any]
 
 
-@pytest.fixture(scope="module")
-def render_umbrella(project_root: Path):
-    """Like conftest's ``render_umbrella``, with a freshly loaded chart per render.
-
-    Workaround: the shared EmbeddedHelm caches the loaded chart, and a render that
-    switches a subchart off removes it from that cached chart for every later render
-    in the session. Drop this override once labgen.helm_engine stops reusing it.
-    """
-    from labgen.helm_engine import EmbeddedHelm
-
-    def render(values: dict[str, Any]) -> list[Doc]:
-        rendered = EmbeddedHelm().render(project_root / "charts/olympic-lab", values,
-                                         release="olympic-lab", namespace="olympic")
-        return [{**doc, "__source__": source} for source, text in rendered.items()
-                for doc in yaml.safe_load_all(text) if doc]
-
-    return render
-
-
 def one(docs: list[Doc], kind: str, name: str) -> Doc:
     found = [d for d in docs if d["kind"] == kind and d["metadata"]["name"] == name]
     assert len(found) == 1, f"expected one {kind}/{name}, found {len(found)}"
@@ -297,3 +278,19 @@ def test_accepts_what_labgen_writes(render_umbrella, project_root: Path, env: st
     written = chart_values(load_environment(project_root, env))
     docs = render_umbrella({"global": written["global"], "kiali": written["kiali"]})
     assert kiali_config(docs)["auth"]["strategy"] == written["kiali"]["auth"]["strategy"]
+
+
+@pytest.mark.helm_cli
+def test_cli_and_embedded_helm_agree(helm_binary, project_root: Path):
+    from labgen.helm_engine import CliHelm, EmbeddedHelm
+
+    chart = project_root / "charts/olympic-lab"
+    values = {"kiali": {"viewOnlyMode": False}}
+    outputs = [
+        {path: text for path, text in engine.render(chart, values, release="olympic-lab",
+                                                     namespace="olympic").items()
+         if path.startswith(("olympic-lab/charts/kiali/",))}
+        for engine in (EmbeddedHelm(), CliHelm(helm_binary))
+    ]
+    assert outputs[0], "nothing rendered"
+    assert outputs[0] == outputs[1]
