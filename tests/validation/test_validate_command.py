@@ -108,3 +108,14 @@ def test_unknown_environment_exits_2(run: Invoke, lab: Path) -> None:
     result = run("validate", "--root", str(lab), "--env", "nowhere")
     assert result.exit_code == 2
     assert result.stderr.startswith("error:")
+
+
+def test_list_checks(run: Invoke) -> None:
+    from labgen.checks import CHECKS
+
+    result = run("validate", "--list-checks")
+    assert result.exit_code == 0
+    rows = [line.split("\t") for line in result.stdout.splitlines()]
+    assert [row[0] for row in rows] == ["schema", "unknown-kind", *(c.id for c in CHECKS)]
+    assert ["nodeport-exposure", "warning"] == rows[[r[0] for r in rows].index(
+        "nodeport-exposure")][:2]

@@ -41,19 +41,24 @@ def _lenient_root(ctx: click.Context, param: click.Parameter, value: Path | None
 @click.option("--kubernetes-version", metavar="1.XX",
               help="Kubernetes minor version for PATHS (default 1.34; --env uses the "
                    "environment's).")
+@click.option("--list-checks", is_flag=True, help="List the rules and exit.")
 @helm_binary_option
 @click.pass_context
 def validate(ctx: click.Context, paths: tuple[Path, ...], env_name: str | None,
              root: Path | None, output_format: str, strict: bool, crd_paths: tuple[Path, ...],
-             kubernetes_version: str | None, helm_binary: str | None) -> None:
+             kubernetes_version: str | None, list_checks: bool, helm_binary: str | None) -> None:
     """Validate an environment (--env ENV) or YAML files and folders (PATH...).
 
     Exit 0 when clean, 1 with findings at error level, 2 for bad input.
     """
     from ..validation import ValidationOptions, has_errors, validate_documents
     from ..validation.kube_schemas import schema_folder, supported_versions
-    from ..validation.reporters import REPORTERS
+    from ..validation.reporters import REPORTERS, rule_catalog
 
+    if list_checks:
+        for rule, (severity, summary) in rule_catalog().items():
+            click.echo(f"{rule}\t{severity}\t{summary}")
+        return
     if bool(env_name) == bool(paths):
         raise InputError("validate an environment with --env ENV, or files with PATH... "
                          "(one of the two)")

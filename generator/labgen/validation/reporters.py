@@ -47,13 +47,19 @@ def github_report(findings: Sequence[Finding]) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def sarif_report(findings: Sequence[Finding]) -> str:
-    """One SARIF 2.1.0 run; each finding's logical location is ``document[i].path``."""
+def rule_catalog() -> dict[str, tuple[str, str]]:
+    """Every rule id -> (default severity, one-line summary), schema rules first."""
     from ..checks import CHECKS
 
-    summaries = {check.id: check.summary for check in CHECKS}
-    summaries.update({"schema": "Documents match the strict schema of their kind.",
-                      "unknown-kind": "Every document kind has a schema."})
+    rules = {"schema": ("error", "documents match the strict schema of their kind"),
+             "unknown-kind": ("error", "every document's kind has a schema (or pass --crds)")}
+    rules.update({check.id: (check.severity, check.summary) for check in CHECKS})
+    return rules
+
+
+def sarif_report(findings: Sequence[Finding]) -> str:
+    """One SARIF 2.1.0 run; each finding's logical location is ``document[i].path``."""
+    summaries = {rule: summary for rule, (_severity, summary) in rule_catalog().items()}
     rules = sorted({f.rule for f in findings} | set(summaries))
     results = []
     for f in findings:
