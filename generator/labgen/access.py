@@ -13,13 +13,15 @@ class UI:
     service: str
     port: int
     path: str
+    #: Local port for kubectl port-forward.
+    local_port: int
 
 
 UIS = (
-    UI("Grafana", "grafana", 3000, "/"),
-    UI("Prometheus", "prometheus", 9090, "/"),
-    UI("Kiali", "kiali", 20001, "/kiali"),
-    UI("Jaeger", "tracing", 80, "/jaeger"),
+    UI("Grafana", "grafana", 3000, "/", 3000),
+    UI("Prometheus", "prometheus", 9090, "/", 9090),
+    UI("Kiali", "kiali", 20001, "/kiali", 20001),
+    UI("Jaeger", "tracing", 80, "/jaeger", 16686),
 )
 _COMPONENT = {"grafana": "grafana", "prometheus": "prometheus", "kiali": "kiali",
               "tracing": "jaeger"}
@@ -51,9 +53,8 @@ def ui_access(env: Environment) -> list[Access]:
                        "'{.status.loadBalancer.ingress[0].ip}'")
             out.append(Access(ui.title, command, f"http://<external-ip>:{ui.port}{ui.path}"))
         else:
-            local = ui.port if ui.port >= 1024 else 8000 + ui.port
-            command = f"kubectl -n {ns} port-forward svc/{ui.service} {local}:{ui.port}"
-            out.append(Access(ui.title, command, f"http://localhost:{local}{ui.path}"))
+            command = f"kubectl -n {ns} port-forward svc/{ui.service} {ui.local_port}:{ui.port}"
+            out.append(Access(ui.title, command, f"http://localhost:{ui.local_port}{ui.path}"))
     return out
 
 

@@ -17,8 +17,10 @@ from . import jinja_env
 from .chart_values import CHART_PATH, RELEASE_NAME
 from .environment import Environment
 from .manifests import Document
+from .yaml_io import dump
 
 ISTIO_NAMESPACE = "istio-system"
+MANIFESTS_DIR = "manifests"
 ZIPKIN_PROVIDER = "zipkin"
 
 #: Kinds Istio's base/istiod/gateway charts create (they are not rendered offline).
@@ -112,18 +114,38 @@ def applications(env: Environment) -> list[AppSpec]:
                     "helm": {"releaseName": "istio-ingressgateway",
                              "valuesObject": gateway_values}},
         ),
-        AppSpec(
-            file="apps/olympic-lab.yaml", name=RELEASE_NAME, wave=3,
-            namespace=spec.namespaces.apps,
-            comment="This repository's umbrella chart with this environment's values.",
-            source={"repoURL": spec.argocd.repo_url, "targetRevision": spec.argocd.target_revision,
-                    "path": CHART_PATH,
-                    "helm": {"releaseName": RELEASE_NAME,
-                             "valueFiles": [f"../../{tree_dir(env)}/values.yaml"]}},
-            sync_options=("CreateNamespace=true", "SkipDryRunOnMissingResource=true"),
-            managed_namespace_labels={"istio-injection": "enabled"},
-        ),
+        _umbrella_app(env),
     ]
+
+
+def _umbrella_app(env: Environment) -> AppSpec:
+    spec = env.spec
+    repo = {"repoURL": spec.argocd.repo_url, "targetRevision": spec.argocd.target_revision}
+    if spec.argocd.rendered_manifests:
+        comment = "The umbrella chart's manifests as rendered by labgen (manifests/), applied as is."
+        source = {**repo, "path": f"{tree_dir(env)}/{MANIFESTS_DIR}", "directory": {"recurse": True}}
+    else:
+        comment = "This repository's umbrella chart with this environment's values."
+        source = {**repo, "path": CHART_PATH,
+                  "helm": {"releaseName": RELEASE_NAME,
+                           "valueFiles": [f"../../{tree_dir(env)}/values.yaml"]}}
+    return AppSpec(
+        file="apps/olympic-lab.yaml", name=RELEASE_NAME, wave=3, namespace=spec.namespaces.apps,
+        comment=comment, source=source,
+        sync_options=("CreateNamespace=true", "SkipDryRunOnMissingResource=true"),
+        managed_namespace_labels={"istio-injection": "enabled"},
+    )
+
+
+def manifest_files(manifests: Iterable[Document]) -> dict[str, str]:
+    """Rendered-manifests mode: one file per resource under ``manifests/``."""
+    files: dict[str, str] = {}
+    for doc in manifests:
+        folder = doc.namespace or "_cluster"
+        name = f"{MANIFESTS_DIR}/{folder}/{doc.kind.lower()}-{doc.name}.yaml"
+        files[name] = files.get(name, "") + ("---\n" if name in files else "") + dump(
+            dict(doc.body), sort_keys=False)
+    return files
 
 
 def _kind_rules(kinds: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
@@ -163,6 +185,8 @@ def render_tree(env: Environment, manifests: list[Document]) -> dict[str, str]:
         destinations=sorted({spec.argocd.namespace, ISTIO_NAMESPACE, spec.namespaces.apps,
                              spec.namespaces.observability}),
         cluster_kinds=cluster_kinds, namespaced_kinds=namespaced_kinds, **common)
+    if spec.argocd.rendered_manifests:
+        files.update(manifest_files(manifests))
     files["root.yaml"] = jinja_env.render(
         "argocd/root.yaml.j2", root_name=f"{spec.argocd.project}-root",
         repo_url=spec.argocd.repo_url, target_revision=spec.argocd.target_revision, **common)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .env_model import default_backend_versions
 from .environment import Environment
 from .typed_config import deep_merge, thaw
 
@@ -37,12 +38,7 @@ def chart_values(env: Environment) -> dict[str, Any]:
             "image": {"registry": spec.apps.image_registry, "tag": spec.apps.image_tag},
             "frontend": {"replicas": spec.apps.replicas},
             "datasource": {"replicas": spec.apps.replicas},
-            "backend": {
-                "versions": {
-                    name: {"replicas": version.replicas}
-                    for name, version in spec.apps.backend_versions.items()
-                }
-            },
+            "backend": {"versions": _backend_versions(env)},
         },
         "traffic": {
             "enabled": on.traffic,
@@ -78,8 +74,17 @@ def chart_values(env: Environment) -> dict[str, Any]:
         "node-exporter": {"enabled": on.node_exporter},
     }
     if spec.helm_values is not None:
-        values = deep_merge(values, thaw(spec.helm_values))
+        values = deep_merge(values, thaw(spec.helm_values), null_deletes=False)
     return values
+
+
+def _backend_versions(env: Environment) -> dict[str, Any]:
+    """Versions to deploy; the chart's default versions the environment drops are set to
+    null, which makes Helm remove them instead of merging them back in."""
+    versions: dict[str, Any] = {name: None for name in default_backend_versions()}
+    versions.update({name: {"replicas": version.replicas}
+                     for name, version in env.spec.apps.backend_versions.items()})
+    return versions
 
 
 def _storage(storage: Any) -> dict[str, Any]:

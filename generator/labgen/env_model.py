@@ -65,6 +65,9 @@ class ArgoCD:
                                                              pattern=DNS1123_LABEL, hint=DNS_HINT))
     project: str = field(default="olympic-lab", metadata=_meta("AppProject name.",
                                                                 pattern=DNS1123_LABEL, hint=DNS_HINT))
+    rendered_manifests: bool = field(default=False, metadata=_meta(
+        "Commit the hydrated manifests to gitops/<env>/manifests/ and point the umbrella's "
+        "Application at them, so Argo CD applies exactly what was reviewed."))
 
 
 @dataclass(frozen=True)
@@ -138,7 +141,7 @@ class BackendVersion:
     replicas: int = field(default=2, metadata=_meta("Pod replicas.", minimum=0, maximum=50))
 
 
-def _default_versions() -> Mapping[str, BackendVersion]:
+def default_backend_versions() -> Mapping[str, BackendVersion]:
     return MappingProxyType({v: BackendVersion() for v in ("v1", "v2", "v3")})
 
 
@@ -160,7 +163,7 @@ class Apps:
     replicas: int = field(default=2, metadata=_meta("Replicas of frontend and datasource.",
                                                     minimum=0, maximum=50))
     backend_versions: Mapping[str, BackendVersion] = field(
-        default_factory=_default_versions,
+        default_factory=default_backend_versions,
         metadata=_meta("Backend versions by subset name.", key_pattern=r"v[0-9]{1,2}",
                        key_hint="name versions v1, v2, ..."),
     )

@@ -15,7 +15,7 @@ import yaml
 
 from . import jinja_env
 from .access import app_access, ui_access
-from .argocd_tree import applications, render_tree, tree_dir
+from .argocd_tree import MANIFESTS_DIR, applications, render_tree, tree_dir
 from .chart_values import CHART_PATH, RELEASE_NAME, chart_values
 from .environment import Environment, load_environment
 from .helm_engine import HelmEngine
@@ -67,8 +67,8 @@ def render_environment(root: Path, name: str, engine: HelmEngine) -> RenderedEnv
     tree = {f"{base}/{rel}": body for rel, body in argocd_files.items()}
     tree[f"{base}/values.yaml"] = text
     tree[f"{base}/README.md"] = _readme(env, files=tree)
-    argocd = parse_documents({path: body for path, body in tree.items()
-                              if path.endswith(".yaml") and path != f"{base}/values.yaml"})
+    argocd = parse_documents({f"{base}/{rel}": body for rel, body in argocd_files.items()
+                              if not rel.startswith(f"{MANIFESTS_DIR}/")})
     return RenderedEnvironment(env=env, values=values, tree=dict(sorted(tree.items())),
                                manifests=manifests, argocd=argocd)
 
@@ -102,6 +102,7 @@ def _readme(env: Environment, files: dict[str, str]) -> str:
         destinations=", ".join(sorted({spec.argocd.namespace, "istio-system",
                                        spec.namespaces.apps, spec.namespaces.observability})),
         apps=applications(env), apps_namespace=spec.namespaces.apps,
+        rendered_manifests=spec.argocd.rendered_manifests,
         scenario=env.routes.scenario, traffic=env.routes.describe(),
         access=[*ui_access(env), app_access(env)], warnings=warnings_of(env),
     )

@@ -167,12 +167,15 @@ def thaw(value: Any) -> Any:
     return value
 
 
-def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-    """Mappings merge key by key, ``over`` winning; lists and scalars are replaced."""
+def deep_merge(base: dict[str, Any], over: dict[str, Any], *, null_deletes: bool = True) -> dict[str, Any]:
+    """Mappings merge key by key, ``over`` winning; lists and scalars are replaced. A
+    ``null`` in ``over`` removes the key, as in Helm values (or is kept, to reach Helm)."""
     out = dict(base)
     for key, value in over.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = deep_merge(out[key], value)
+        if value is None and null_deletes:
+            out.pop(key, None)
+        elif isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value, null_deletes=null_deletes)
         else:
             out[key] = value
     return out

@@ -1,0 +1,5 @@
+"""``python -m labgen``."""
+
+from .cli import main
+
+main()

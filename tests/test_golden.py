@@ -1,0 +1,71 @@
+"""Golden trees: what labgen renders for the shipped environments, reviewed like code.
+
+tests/golden/<env>/tree/ is gitops/<env>/ and tests/golden/<env>/manifests/ is the
+umbrella chart as Helm renders it for that environment, one file per resource.
+Refresh after an intended change, then review the diff:
+
+    LABGEN_UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_golden.py
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from labgen.argocd_tree import manifest_files
+from labgen.chart_values import CHART_PATH, RELEASE_NAME
+from labgen.helm_engine import CliHelm, EmbeddedHelm
+from labgen.render import expected_tree, render_environment
+
+GOLDEN = Path(__file__).parent / "golden"
+ENVS = ["oke", "kind"]
+
+
+def _golden_files(project_root: Path, env: str) -> dict[str, str]:
+    rendered = render_environment(project_root, env, EmbeddedHelm())
+    prefix = f"gitops/{env}/"
+    files = {f"tree/{path[len(prefix):]}": text for path, text in expected_tree(rendered).items()}
+    files.update(manifest_files(rendered.manifests))
+    return files
+
+
+def _on_disk(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8")
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_golden_tree(project_root: Path, env: str) -> None:
+    files = _golden_files(project_root, env)
+    folder = GOLDEN / env
+    if os.environ.get("LABGEN_UPDATE_GOLDEN") == "1":
+        shutil.rmtree(folder, ignore_errors=True)
+        for rel, text in files.items():
+            (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+            (folder / rel).write_text(text, encoding="utf-8")
+    assert _on_disk(folder) == files
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_committed_gitops_tree_matches_its_inputs(project_root: Path, env: str) -> None:
+    rendered = render_environment(project_root, env, EmbeddedHelm())
+    committed = {f"gitops/{env}/{rel}": text for rel, text in _on_disk(project_root / "gitops" / env).items()}
+    assert committed == expected_tree(rendered), f"gitops/{env} drifted: run labgen render --env {env}"
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_embedded_and_cli_helm_render_the_same_manifests(project_root: Path, helm_binary: str,
+                                                        env: str) -> None:
+    values = yaml.safe_load((project_root / "gitops" / env / "values.yaml").read_text())
+    namespace = "olympic"
+    outputs = []
+    for engine in (EmbeddedHelm(), CliHelm(helm_binary)):
+        rendered = engine.render(project_root / CHART_PATH, values, release=RELEASE_NAME,
+                                 namespace=namespace)
+        outputs.append({path: list(yaml.safe_load_all(text)) for path, text in rendered.items()})
+    assert outputs[0].keys() == outputs[1].keys()
+    assert outputs[0] == outputs[1]
