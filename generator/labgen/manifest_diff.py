@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from .argocd_tree import MANIFESTS_DIR
 from .manifests import Document
 from .render import RenderedEnvironment
 from .tree_writer import OWNED
@@ -47,8 +48,10 @@ def plain_files(rendered: RenderedEnvironment | None) -> dict[str, str]:
     if rendered is None:
         return {}
     documents = {doc.file for doc in rendered.argocd}
+    hydrated = f"{rendered.tree_dir}/{MANIFESTS_DIR}/"  # the resources themselves, compared above
     return {path: text for path, text in rendered.tree.items()
-            if path not in documents and not path.endswith("/" + OWNED)}
+            if path not in documents and not path.startswith(hydrated)
+            and not path.endswith("/" + OWNED)}
 
 
 def _keyed(documents: Iterable[Document]) -> dict[str, str]:
