@@ -11,8 +11,7 @@ import pytest
 from labgen.helm_engine import EmbeddedHelm
 from labgen.manifest_diff import compare
 from labgen.render import render_environment
-
-from test_scenario_cli import relax_stub_schemas  # noqa: I001 (sibling test module)
+from test_scenario_cli import relax_stub_schemas
 
 HEADER = re.compile(r"[~+-] \S+ \((changed|added|removed)\)")
 SUMMARY = "backend-app: v1 80% → 50%, v2 15% → 30%, v3 5% → 20%"

@@ -10,8 +10,7 @@ import yaml
 from labgen.environment import load_environment
 from labgen.errors import InputError
 from labgen.rollout import rollout_of, same_split
-
-from test_scenario_cli import relax_stub_schemas, snapshot  # noqa: I001 (sibling test module)
+from test_scenario_cli import relax_stub_schemas, snapshot
 
 
 @pytest.fixture
@@ -101,7 +100,7 @@ def test_a_builtin_scenario_counts_as_the_step_it_equals(rendered_lab: Path, run
 
 
 def test_an_environment_without_steps_has_no_rollout(lab: Path, run) -> None:
-    with pytest.raises(InputError, match="declares no traffic.steps"):
+    with pytest.raises(InputError, match=r"declares no traffic\.steps"):
         rollout_of(load_environment(lab, "kind"))
     before = snapshot(lab)
     result = run("scenario", "promote", "--env", "kind", "--root", str(lab))
