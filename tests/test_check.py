@@ -6,12 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from test_scenario_cli import relax_stub_schemas, snapshot
+from test_scenario_cli import snapshot
 
 
 @pytest.fixture
 def rendered_lab(lab: Path, run) -> Path:
-    relax_stub_schemas(lab)
     result = run("render", "--all", "--root", str(lab))
     assert result.exit_code == 0, result.stderr
     return lab
@@ -68,7 +67,6 @@ def test_missing_foreign_and_orphan_files_are_named(rendered_lab: Path, run) -> 
 
 
 def test_an_unrendered_environment_is_one_finding(lab: Path, run) -> None:
-    relax_stub_schemas(lab)
     result = run("check", "--env", "kind", "--root", str(lab))
     assert result.exit_code == 1
     assert result.stdout.splitlines() == ["gitops/kind/: missing (run labgen render --env kind)"]

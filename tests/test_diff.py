@@ -11,7 +11,6 @@ import pytest
 from labgen.helm_engine import EmbeddedHelm
 from labgen.manifest_diff import compare
 from labgen.render import render_environment
-from test_scenario_cli import relax_stub_schemas
 
 HEADER = re.compile(r"[~+-] \S+ \((changed|added|removed)\)")
 SUMMARY = "backend-app: v1 80% → 50%, v2 15% → 30%, v3 5% → 20%"
@@ -26,7 +25,6 @@ def git(root: Path, *args: str) -> str:
 @pytest.fixture
 def repo(lab: Path, run) -> Path:
     """A git repository holding the lab inputs and their rendered gitops/, committed."""
-    relax_stub_schemas(lab)
     assert run("render", "--all", "--root", str(lab)).exit_code == 0
     (lab / ".gitignore").write_text(".labgen-cache/\n")
     git(lab, "init", "-q", "-b", "main")
@@ -132,7 +130,6 @@ def test_outside_a_git_repository_is_refused(lab: Path, run) -> None:
 
 
 def test_compare_groups_by_resource(lab: Path) -> None:
-    relax_stub_schemas(lab)
     engine = EmbeddedHelm()
     head = render_environment(lab, "oke", engine)
     assert compare(head, head) == []

@@ -10,12 +10,11 @@ import yaml
 from labgen.environment import load_environment
 from labgen.errors import InputError
 from labgen.rollout import rollout_of, same_split
-from test_scenario_cli import relax_stub_schemas, snapshot
+from test_scenario_cli import snapshot
 
 
 @pytest.fixture
 def rendered_lab(lab: Path, run) -> Path:
-    relax_stub_schemas(lab)
     result = run("render", "--env", "oke", "--root", str(lab))
     assert result.exit_code == 0, result.stderr
     return lab

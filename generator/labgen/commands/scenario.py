@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -118,9 +119,10 @@ def _change(root: Path, env_name: str, scenario_name: str, split: Mapping[str, i
             helm_binary: str | None) -> Environment:
     """Edit the environment file, re-render and report; returns the new Environment."""
     from ..environment import load_environment
-    from ..helm_engine import get_engine
+    from ..helm_engine import HELM_BINARY_ENV, get_engine
     from ..pipeline import render_validated
     from ..render import write_rendered
+    from ..render_cache import inputs_digest, record
     from ..scenario_edit import apply_edit, plan_traffic_edit
 
     before = load_environment(root, env_name).routes
@@ -129,7 +131,12 @@ def _change(root: Path, env_name: str, scenario_name: str, split: Mapping[str, i
 
     def rerender() -> tuple[list[Any], WriteResult]:
         rendered, findings = render_validated(root, env_name, engine)
-        return findings, write_rendered(root, rendered)
+        result = write_rendered(root, rendered)
+        # Same bookkeeping as `labgen render`, so its next run knows the tree is fresh.
+        engine_name = "cli" if helm_binary or os.environ.get(HELM_BINARY_ENV) else "embedded"
+        record(root, rendered.env, rendered.tree_dir,
+               inputs_digest(root, rendered.env, engine_name))
+        return findings, result
 
     findings, result = apply_edit(edit, rerender)
     for finding in findings:
