@@ -72,7 +72,7 @@ class EmbeddedHelm:
             raise HelmError(f"helm failed to render {chart}: {_one_line(exc)}") from None
         finally:
             loaded.close()
-        return {path: text for path, text in sorted(rendered.items())
+        return {path: _tidy(text) for path, text in sorted(rendered.items())
                 if path.endswith((".yaml", ".yml")) and text.strip()}
 
     def lint(self, chart: Path, values: Mapping[str, Any] | None = None,
@@ -117,6 +117,11 @@ class CliHelm:
         return split_template_output(result.stdout)
 
 
+def _tidy(text: str) -> str:
+    """One rendered template: no blank lines around it, one final newline (both engines)."""
+    return text.strip("\n") + "\n"
+
+
 def _one_line(exc: BaseException) -> str:
     """Helm's multi-line messages folded onto one line."""
     return " ".join(str(exc).split())
@@ -129,7 +134,7 @@ def split_template_output(stdout: str) -> dict[str, str]:
         match = _SOURCE.search(chunk)
         if not match or not chunk.strip():
             continue
-        body = chunk[match.end():].lstrip("\n")
+        body = _tidy(chunk[match.end():])
         path = match.group(1).strip()
         out[path] = out.get(path, "") + ("---\n" if path in out else "") + body
     return dict(sorted(out.items()))
