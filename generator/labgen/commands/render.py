@@ -72,7 +72,7 @@ class _Renderer:
             self._engine = get_engine(self.helm_binary)
         rendered, findings = render_validated(self.root, name, self._engine)
         for finding in findings:
-            click.echo(f"warning: {finding}", err=True)
+            click.echo(str(finding), err=True)
         result = write_rendered(self.root, rendered)
         record(self.root, env, tree_dir, inputs)
         for rel in result.foreign:
