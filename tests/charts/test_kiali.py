@@ -149,6 +149,34 @@ def test_signing_key_comes_from_an_existing_secret(render_umbrella):
     assert volume["secret"].get("optional") is not True
 
 
+def test_a_hook_job_creates_the_missing_signing_key_secret(render_umbrella):
+    docs = render_umbrella({})
+    job = one(docs, "Job", "kiali-signing-key")
+    assert job["metadata"]["annotations"]["helm.sh/hook"] == "pre-install,pre-upgrade"
+    weights = {d["kind"]: int(d["metadata"]["annotations"]["helm.sh/hook-weight"])
+               for d in docs if d["metadata"]["name"] == "kiali-signing-key"}
+    assert weights["Role"] < weights["RoleBinding"] < weights["Job"]
+    assert weights["ServiceAccount"] < weights["Job"]
+    role = one(docs, "Role", "kiali-signing-key")
+    assert role["rules"] == [{"apiGroups": [""], "resources": ["secrets"], "verbs": ["create"]}]
+    container = job["spec"]["template"]["spec"]["containers"][0]
+    env = {e["name"]: e.get("value") for e in container["env"]}
+    assert env["SECRET_NAME"] == "kiali-signing-key" and env["SECRET_KEY"] == "value.txt"
+    assert "secrets.token_hex(16)" in container["args"][0]  # 32 characters, made in the cluster
+    service = one(docs, "Service", "kiali")
+    pod_labels = job["spec"]["template"]["metadata"]["labels"]
+    assert not set(service["spec"]["selector"].items()) <= set(pod_labels.items())
+
+
+@pytest.mark.parametrize("values", [
+    {"auth": {"strategy": "anonymous"}},
+    {"loginToken": {"generateSecret": {"enabled": False}}},
+])
+def test_no_hook_job_without_need(render_umbrella, values):
+    docs = render_umbrella({"kiali": values})
+    assert not [d for d in docs if d["metadata"]["name"] == "kiali-signing-key"]
+
+
 @pytest.mark.parametrize("values", [
     {"loginToken": {"signingKey": "0123456789abcdef"}},
     {"login_token": {"signing_key": "0123456789abcdef"}},

@@ -81,3 +81,15 @@ accessible_namespaces list; login_token.signing_key is never written here.
 -}}
 {{- toYaml $config -}}
 {{- end -}}
+
+{{/* Whether the signing-key hook Job (and its ServiceAccount, Role, RoleBinding) renders. */}}
+{{- define "kiali.generateSigningKey" -}}
+{{- if and (include "kiali.needsSigningKey" .) .Values.loginToken.generateSecret.enabled }}true{{ end -}}
+{{- end -}}
+
+{{/* Hook annotations of the signing-key objects; weight orders them (RBAC first). */}}
+{{- define "kiali.signingKeyHook" -}}
+helm.sh/hook: pre-install,pre-upgrade
+helm.sh/hook-weight: {{ . | quote }}
+helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded
+{{- end -}}

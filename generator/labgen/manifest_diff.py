@@ -1,0 +1,94 @@
+"""The rendered difference between two renderings, grouped by resource.
+
+Each side's chart manifests and Argo CD documents are keyed
+``Kind/namespace/name`` and compared as normalised YAML (sorted keys), so a
+change shows as a unified diff under the resource it belongs to. Files of the
+tree that are not Argo CD documents (``values.yaml``, ``README.md``) are
+compared as text.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from .argocd_tree import MANIFESTS_DIR
+from .manifests import Document
+from .render import RenderedEnvironment
+from .tree_writer import OWNED
+from .yaml_io import dump
+
+Status = Literal["added", "removed", "changed"]
+MARKS: dict[Status, str] = {"added": "+", "removed": "-", "changed": "~"}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One resource or file that differs; ``diff`` is unified-diff lines (no newlines)."""
+
+    #: ``Kind/namespace/name`` for a resource, the repository path for a file.
+    key: str
+    #: ``resource`` or ``file``.
+    what: Literal["resource", "file"]
+    status: Status
+    diff: tuple[str, ...]
+
+
+def resources(rendered: RenderedEnvironment | None) -> dict[str, str]:
+    """``{Kind/namespace/name: normalised YAML}`` of chart manifests and Argo CD documents."""
+    if rendered is None:
+        return {}
+    return _keyed([*rendered.manifests, *rendered.argocd])
+
+
+def plain_files(rendered: RenderedEnvironment | None) -> dict[str, str]:
+    """Tree files that hold no Argo CD document (values.yaml, README.md)."""
+    if rendered is None:
+        return {}
+    documents = {doc.file for doc in rendered.argocd}
+    hydrated = f"{rendered.tree_dir}/{MANIFESTS_DIR}/"  # the resources themselves, compared above
+    return {path: text for path, text in rendered.tree.items()
+            if path not in documents and not path.startswith(hydrated)
+            and not path.endswith("/" + OWNED)}
+
+
+def _keyed(documents: Iterable[Document]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for doc in documents:
+        key, n = doc.key, 2
+        while key in out:  # the same name twice: keep both, numbered
+            key, n = f"{doc.key} (#{n})", n + 1
+        out[key] = dump(dict(doc.body))
+    return out
+
+
+def compare(base: RenderedEnvironment | None, head: RenderedEnvironment | None) -> list[Change]:
+    """Every resource, then every plain file, that differs between ``base`` and ``head``."""
+    changes = _compare(resources(base), resources(head), "resource")
+    changes += _compare(plain_files(base), plain_files(head), "file")
+    return changes
+
+
+def _compare(old: dict[str, str], new: dict[str, str],
+             what: Literal["resource", "file"]) -> list[Change]:
+    changes = []
+    for key in sorted(set(old) | set(new)):
+        before, after = old.get(key), new.get(key)
+        if before == after:
+            continue
+        status: Status = "added" if before is None else "removed" if after is None else "changed"
+        lines = difflib.unified_diff(
+            (before or "").splitlines(), (after or "").splitlines(),
+            fromfile=f"a/{key}" if before is not None else "/dev/null",
+            tofile=f"b/{key}" if after is not None else "/dev/null", lineterm="", n=3)
+        changes.append(Change(key=key, what=what, status=status, diff=tuple(lines)))
+    return changes
+
+
+def counts(changes: Iterable[Change], what: str = "resource") -> str:
+    """``1 changed, 0 added, 0 removed``."""
+    selected = [c for c in changes if c.what == what]
+    return ", ".join(f"{sum(c.status == s for c in selected)} {s}"
+                     for s in ("changed", "added", "removed"))

@@ -1,0 +1,86 @@
+"""What a change does to traffic, in plain words.
+
+``backend-app: v1 80% → 50%, v2 15% → 30%, v3 5% → 20%``, with the scenario
+names when they change, ``unchanged`` when nothing moves, and the new split
+as a mermaid pie for pull-request comments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .rollout import version_key
+from .scenarios import HeaderMatch, Routes
+
+HOST = "backend-app"
+ARROW = "→"
+_RANDOM = "random over every version (no weighted VirtualService)"
+
+
+@dataclass(frozen=True)
+class TrafficChange:
+    """Routes of one environment before and after (``None``: the side has no environment)."""
+
+    base: Routes | None
+    head: Routes | None
+
+    @property
+    def changed(self) -> bool:
+        return self.base != self.head
+
+    def lines(self) -> list[str]:
+        """The summary, one plain sentence per line."""
+        base, head = self.base, self.head
+        if base is None and head is None:
+            return [f"{HOST}: no such environment on either side"]
+        if base is None:
+            assert head is not None
+            return [f"{HOST}: new environment, scenario {head.scenario}: {_split(head)}"]
+        if head is None:
+            return [f"{HOST}: environment removed (was scenario {base.scenario}: {_split(base)})"]
+        if base == head:
+            return [f"{HOST}: unchanged (scenario {head.scenario}: {_split(head)})"]
+        lines = []
+        if base.weights != head.weights:
+            lines.append(f"{HOST}: {_weights_change(base, head)}")
+        else:
+            lines.append(f"{HOST}: split unchanged ({_split(head)})")
+        if base.scenario != head.scenario:
+            lines.append(f"{HOST}: scenario {base.scenario} {ARROW} {head.scenario}")
+        if base.header_match != head.header_match:
+            lines.append(f"{HOST}: header route {_header(base.header_match)} {ARROW} "
+                         f"{_header(head.header_match)}")
+        return lines
+
+    def mermaid(self) -> str:
+        """The new split as a mermaid pie chart (empty when there is none to draw)."""
+        if self.head is None or not self.head.weights:
+            return ""
+        rows = [f'    "{subset}" : {weight}' for subset, weight in self.head.weights if weight]
+        return "\n".join([f"pie showData title {HOST} traffic ({self.head.scenario})", *rows])
+
+
+def _split(routes: Routes) -> str:
+    return routes.describe() if routes.weights else _RANDOM
+
+
+def _weights_change(base: Routes, head: Routes) -> str:
+    if not base.weights:
+        return f"random {ARROW} {head.describe()}"
+    if not head.weights:
+        return f"{base.describe()} {ARROW} random (no weighted VirtualService)"
+    old, new = dict(base.weights), dict(head.weights)
+    subsets = sorted(set(old) | set(new), key=version_key)
+    parts = []
+    for subset in subsets:
+        before, after = old.get(subset, 0), new.get(subset, 0)
+        parts.append(f"{subset} {before}%" if before == after
+                     else f"{subset} {before}% {ARROW} {after}%")
+    return ", ".join(parts)
+
+
+def _header(match: HeaderMatch | None) -> str:
+    if match is None:
+        return "none"
+    return f"{match.header}: {match.exact} to {match.subset}"
+

@@ -1,0 +1,142 @@
+"""labgen diff: traffic in plain words and the rendered diff by resource, from git refs."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from labgen.helm_engine import EmbeddedHelm
+from labgen.manifest_diff import compare
+from labgen.render import render_environment
+
+HEADER = re.compile(r"[~+-] \S+ \((changed|added|removed)\)")
+SUMMARY = "backend-app: v1 80% → 50%, v2 15% → 30%, v3 5% → 20%"
+
+
+def git(root: Path, *args: str) -> str:
+    done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
+                          check=True)
+    return done.stdout
+
+
+@pytest.fixture
+def repo(lab: Path, run) -> Path:
+    """A git repository holding the lab inputs and their rendered gitops/, committed."""
+    assert run("render", "--all", "--root", str(lab)).exit_code == 0
+    (lab / ".gitignore").write_text(".labgen-cache/\n")
+    git(lab, "init", "-q", "-b", "main")
+    git(lab, "config", "user.name", "labgen test")
+    git(lab, "config", "user.email", "labgen-test@example.invalid")
+    git(lab, "config", "commit.gpgsign", "false")
+    git(lab, "add", "-A")
+    git(lab, "commit", "-q", "-m", "lab rendered")
+    return lab
+
+
+def changes_listed(stdout: str) -> list[str]:
+    """The ``~ KEY (changed)`` headers of the text report."""
+    return [line for line in stdout.splitlines() if HEADER.fullmatch(line)]
+
+
+def test_diff_shows_the_weight_change_and_nothing_else(repo: Path, run) -> None:
+    root = str(repo)
+    assert run("scenario", "weights", "--env", "oke", "v1=50", "v2=30", "v3=20",
+               "--root", root).exit_code == 0
+    status, index = git(repo, "status", "--porcelain"), (repo / ".git" / "index").read_bytes()
+
+    result = run("diff", "--env", "oke", "--root", root)
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("labgen diff oke: HEAD → working tree\n")
+    assert f"  {SUMMARY}" in out.splitlines()
+    assert "  backend-app: scenario canary → custom" in out.splitlines()
+    assert changes_listed(out) == [
+        "~ VirtualService/olympic/backend-app (changed)",
+        "~ gitops/oke/README.md (changed)",
+        "~ gitops/oke/values.yaml (changed)",
+    ]
+    assert "resources: 1 changed, 0 added, 0 removed" in out
+    vs_diff = out.split("~ VirtualService/olympic/backend-app (changed)\n")[1].split("\n~ ")[0]
+    removed = [line[1:].strip() for line in vs_diff.splitlines()
+               if line.startswith("-") and not line.startswith("---")]
+    added = [line[1:].strip() for line in vs_diff.splitlines()
+             if line.startswith("+") and not line.startswith("+++")]
+    assert removed == ["labgen.io/scenario: canary", "weight: 80", "weight: 15", "weight: 5"]
+    assert added == ["labgen.io/scenario: custom", "weight: 50", "weight: 30", "weight: 20"]
+    # A report only: the working tree and the index are as they were.
+    assert git(repo, "status", "--porcelain") == status
+    assert (repo / ".git" / "index").read_bytes() == index
+
+
+def test_diff_between_two_commits_matches_the_working_tree_diff(repo: Path, run) -> None:
+    root = str(repo)
+    assert run("scenario", "weights", "--env", "oke", "v1=50", "v2=30", "v3=20",
+               "--root", root).exit_code == 0
+    working = run("diff", "--env", "oke", "--root", root).stdout
+    git(repo, "commit", "-q", "-am", "canary 50/30/20")
+    between = run("diff", "--env", "oke", "--base", "HEAD~1", "--head", "HEAD", "--root", root)
+    assert between.exit_code == 0, between.stderr
+    assert between.stdout.replace("HEAD~1 → HEAD", "HEAD → working tree") == working
+    clean = run("diff", "--env", "oke", "--root", root)
+    assert "  backend-app: unchanged (scenario custom: v1 50%, v2 30%, v3 20%)" in \
+        clean.stdout.splitlines()
+    assert "Rendered manifests: no change" in clean.stdout.splitlines()
+
+
+def test_markdown_is_a_pull_request_comment_with_a_pie(repo: Path, run) -> None:
+    root = str(repo)
+    assert run("scenario", "weights", "--env", "oke", "v1=50", "v2=30", "v3=20",
+               "--root", root).exit_code == 0
+    result = run("diff", "--env", "oke", "--format", "markdown", "--root", root)
+    assert result.exit_code == 0, result.stderr
+    md = result.stdout
+    assert md.startswith("### labgen diff: `oke`\n")
+    assert f"- {SUMMARY}" in md.splitlines()
+    pie = md.split("```mermaid\n")[1].split("```")[0]
+    assert pie.splitlines() == ["pie showData title backend-app traffic (custom)",
+                                '    "v1" : 50', '    "v2" : 30', '    "v3" : 20']
+    assert "<details><summary>~ <code>VirtualService/olympic/backend-app</code> (changed)" in md
+    assert md.count("<details>") == md.count("</details>") == 3
+
+
+def test_a_new_environment_shows_every_resource_as_added(repo: Path, run) -> None:
+    (repo / "environments" / "dev.yaml").write_text(
+        (repo / "environments" / "kind.yaml").read_text())
+    result = run("diff", "--env", "dev", "--root", str(repo))
+    assert result.exit_code == 0, result.stderr
+    assert "  backend-app: new environment, scenario canary: v1 80%, v2 15%, v3 5%" in \
+        result.stdout.splitlines()
+    headers = changes_listed(result.stdout)
+    assert headers and all(h.startswith("+ ") and h.endswith("(added)") for h in headers)
+    assert "+ VirtualService/olympic/backend-app (added)" in headers
+
+
+@pytest.mark.parametrize("args", [["--base", "no-such-branch"], ["--head", "0123abc"],
+                                  ["--base", "--output=/tmp/x"]])
+def test_a_bad_ref_is_one_line_and_exit_2(repo: Path, run, args: list[str]) -> None:
+    result = run("diff", "--env", "oke", *args, "--root", str(repo))
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+
+
+def test_outside_a_git_repository_is_refused(lab: Path, run) -> None:
+    result = run("diff", "--env", "oke", "--root", str(lab))
+    assert result.exit_code == 2
+    assert "not inside a git repository" in result.stderr
+
+
+def test_compare_groups_by_resource(lab: Path) -> None:
+    engine = EmbeddedHelm()
+    head = render_environment(lab, "oke", engine)
+    assert compare(head, head) == []
+    added = compare(None, head)
+    keys = [c.key for c in added if c.what == "resource"]
+    assert keys == sorted(keys) and "VirtualService/olympic/backend-app" in keys
+    assert "Application/argocd/olympic-lab" in keys  # the Argo CD tree is compared too
+    assert {c.status for c in added} == {"added"}
+    assert {c.key for c in added if c.what == "file"} == {"gitops/oke/README.md",
+                                                          "gitops/oke/values.yaml"}
