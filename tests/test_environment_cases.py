@@ -79,7 +79,7 @@ def test_unknown_env_lists_available(project_root: Path, lab: Path, run) -> None
     result = run("render", "--env", "nope", "--root", str(lab))
     assert result.exit_code == 2
     assert result.stderr == ("error: environments/nope.yaml: unknown environment 'nope'; "
-                             "available: kind, oke\n")
+                             "available: kind, oke, workshop\n")
 
 
 def test_shipped_environments(project_root: Path) -> None:

@@ -71,3 +71,21 @@ def app_access(env: Environment) -> Access:
         return Access("Olympic app", command, "http://<node-ip>:<node-port>/")
     command = "kubectl -n istio-system port-forward svc/istio-ingressgateway 8080:80"
     return Access("Olympic app", command, "http://localhost:8080/")
+
+
+@dataclass(frozen=True)
+class ClusterAccess:
+    """A participant cluster of a workshop and the URLs of its UIs and app."""
+
+    cluster: str
+    #: Its API server URL or Argo CD cluster name ("" when Argo CD's cluster secrets say).
+    address: str
+    #: ``(title, url)`` in the order of :func:`ui_access`, then the app.
+    urls: tuple[tuple[str, str], ...]
+
+
+def cluster_access(cluster: str, address: str, env: Environment) -> ClusterAccess:
+    """Access of one participant cluster; ``env`` carries its overrides (e.g. node ports)."""
+    items = [*ui_access(env), app_access(env)]
+    return ClusterAccess(cluster, address, tuple((item.title, item.url) for item in items))
+

@@ -237,6 +237,56 @@ class Components:
     node_exporter: bool = True
 
 
+#: An Argo CD cluster server URL: https, a host, an optional port and path.
+CLUSTER_SERVER = r"https://[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?(:[0-9]{1,5})?(/[^\s]*)?"
+LABEL_KEY = r"([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?"
+LABEL_VALUE = r"([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?"
+
+
+@dataclass(frozen=True)
+class ClusterOverrides:
+    """What one participant cluster changes. Only settings that reach the umbrella chart's
+    values (its own values.yaml); checked again, merged onto the environment, by the same model."""
+
+    expose: Expose | None = None
+    apps: Apps | None = None
+    traffic: Traffic | None = None
+    observability: Observability | None = None
+    components: Components | None = None
+    helm_values: Any = field(default=None, metadata=_meta(
+        "Extra umbrella-chart values for this cluster, deep-merged last."))
+
+
+@dataclass(frozen=True)
+class ParticipantCluster:
+    """One participant cluster of a workshop."""
+
+    name: str = field(default="", metadata=_meta(
+        "Participant name; prefixes its Applications (<name>-<part>).",
+        pattern=DNS1123_LABEL, hint=DNS_HINT))
+    server: str = field(default="", metadata=_meta(
+        "Kubernetes API URL as registered in Argo CD (or give clusterName).",
+        pattern=CLUSTER_SERVER, hint="write the API server URL, e.g. https://203.0.113.10:6443"))
+    cluster_name: str = field(default="", metadata=_meta(
+        "Argo CD cluster name (instead of server).", pattern=r"[A-Za-z0-9]([-A-Za-z0-9_.@]*[A-Za-z0-9])?",
+        hint="write the cluster's name as `argocd cluster list` shows it"))
+    overrides: ClusterOverrides = field(default_factory=ClusterOverrides)
+
+
+@dataclass(frozen=True)
+class Clusters:
+    """Render one lab per participant cluster, through ApplicationSets."""
+
+    generator: Literal["list", "clusterLabels"] = field(default="list", metadata=_meta(
+        "list: the clusters below; clusterLabels: Argo CD cluster secrets matching selector."))
+    selector: Mapping[str, str] = field(default_factory=_empty, metadata=_meta(
+        "Labels of Argo CD cluster secrets (generator clusterLabels).",
+        key_pattern=LABEL_KEY, key_hint="write a Kubernetes label key",
+        item={"pattern": LABEL_VALUE, "hint": "write a Kubernetes label value"}))
+    items: tuple[ParticipantCluster, ...] = field(default=(), metadata=_meta(
+        "The participant clusters, each with optional overrides."))
+
+
 @dataclass(frozen=True)
 class EnvironmentFile:
     """An environment file: ``environments/<name>.yaml``."""
@@ -255,3 +305,5 @@ class EnvironmentFile:
     components: Components = field(default_factory=Components)
     helm_values: Any = field(default=None, metadata=_meta(
         "Extra umbrella-chart values, deep-merged last (checked by the chart's schema)."))
+    clusters: Clusters | None = field(default=None, metadata=_meta(
+        "Workshop mode: one lab per participant cluster (ApplicationSets)."))

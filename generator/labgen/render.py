@@ -7,7 +7,7 @@ writes atomically through :mod:`labgen.tree_writer`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,9 @@ class RenderedEnvironment:
     manifests: list[Document]
     #: The Argo CD documents of the tree.
     argocd: list[Document]
+    #: Workshop mode: each participant cluster's umbrella manifests by cluster name (their
+    #: union, files prefixed ``clusters/<name>/``, is ``manifests``).
+    clusters: dict[str, list[Document]] = field(default_factory=dict)
 
     @property
     def tree_dir(self) -> str:
@@ -56,6 +59,8 @@ def values_text(env: Environment, values: dict[str, Any]) -> str:
 def render_environment(root: Path, name: str, engine: HelmEngine) -> RenderedEnvironment:
     """Load environment ``name`` and render its whole tree in memory."""
     env = load_environment(root, name)
+    if env.spec.clusters is not None:
+        return _render_clusters(root, env, engine)
     values = chart_values(env)
     text = values_text(env, values)
     # Render from the file's own text, exactly what Argo CD will read.
@@ -90,10 +95,32 @@ def warnings_of(env: Environment) -> list[str]:
     return notes
 
 
-def _readme(env: Environment, files: dict[str, str]) -> str:
+def _render_clusters(root: Path, env: Environment, engine: HelmEngine) -> RenderedEnvironment:
+    """Workshop mode: ApplicationSets and one values file per participant cluster."""
+    from .access import cluster_access
+    from .appset_tree import appset_apps, render_appset_tree, render_participant
+    from .clusters import expand_clusters
+
+    participants = expand_clusters(root, env)
+    renders = [render_participant(root, env, p, engine) for p in participants]
+    argocd_files = render_appset_tree(env, renders)
+    base = tree_dir(env)
+    tree = {f"{base}/{rel}": body for rel, body in argocd_files.items()}
+    tree[f"{base}/README.md"] = _readme(
+        env, files=tree, apps=appset_apps(env),
+        participants=[cluster_access(p.name, p.server or p.cluster_name, p.env)
+                      for p in participants])
+    argocd = parse_documents({f"{base}/{rel}": body for rel, body in argocd_files.items()
+                              if rel.endswith(".yaml") and not rel.startswith("clusters/")})
+    return RenderedEnvironment(
+        env=env, values=chart_values(env), tree=dict(sorted(tree.items())),
+        manifests=[doc for r in renders for doc in r.manifests], argocd=argocd,
+        clusters={r.participant.name: r.manifests for r in renders})
+
+
+def _readme(env: Environment, files: dict[str, str], **extra: Any) -> str:
     spec = env.spec
-    return jinja_env.render(
-        "README.md.j2",
+    context: dict[str, Any] = dict(
         env=env.name, sources=", ".join(env.files), tree_dir=tree_dir(env),
         platform_title=_PLATFORM_TITLES[spec.cluster.platform],
         description=spec.description or f"Environment {env.name}",
@@ -105,7 +132,9 @@ def _readme(env: Environment, files: dict[str, str]) -> str:
         rendered_manifests=spec.argocd.rendered_manifests,
         scenario=env.routes.scenario, traffic=env.routes.describe(),
         access=[*ui_access(env), app_access(env)], warnings=warnings_of(env),
+        participants=[],
     )
+    return jinja_env.render("README.md.j2", **{**context, **extra})
 
 
 def write_rendered(root: Path, rendered: RenderedEnvironment) -> WriteResult:

@@ -1,0 +1,171 @@
+"""Workshop mode: one lab per participant cluster.
+
+An environment with a ``clusters`` section stands for many clusters. Each
+cluster's ``overrides`` are deep-merged onto the environment's raw (merged)
+data and the result goes through the same typed model and the same cross-key
+checks as any environment, so a bad override fails with its own file and line.
+The outcome, one :class:`Environment` per cluster, feeds the same chart-values
+function as a single environment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import scenarios
+from .env_model import EnvironmentFile
+from .environment import Environment, _check, _Layers, _load_layers
+from .errors import InputError
+from .typed_config import build, deep_merge
+from .yaml_io import KeyPath
+
+CLUSTERS_DIR = "clusters"
+#: The per-cluster values file, relative to ``gitops/<env>/``.
+VALUES_FILE = "values.yaml"
+
+
+@dataclass(frozen=True)
+class ParticipantEnvironment:
+    """One participant cluster: where it is and its environment with overrides applied."""
+
+    name: str
+    #: Kubernetes API URL (generator list with server), else "".
+    server: str
+    #: Argo CD cluster name (generator list with clusterName), else "".
+    cluster_name: str
+    env: Environment
+
+    @property
+    def folder(self) -> str:
+        """``clusters/<name>``, relative to ``gitops/<env>/``."""
+        return f"{CLUSTERS_DIR}/{self.name}"
+
+    @property
+    def values_path(self) -> str:
+        return f"{self.folder}/{VALUES_FILE}"
+
+
+def has_clusters(env: Environment) -> bool:
+    return env.spec.clusters is not None
+
+
+def expand_clusters(root: Path, env: Environment) -> list[ParticipantEnvironment]:
+    """One environment per participant cluster; InputError (file:line) on any problem."""
+    clusters = env.spec.clusters
+    if clusters is None:
+        return []
+    layers = _load_layers(root, env.name, chain=())
+
+    def fail(path: KeyPath, message: str) -> None:
+        file, line = layers.locate(path)
+        raise InputError(message, file=file, line=line)
+
+    items_path: KeyPath = ("clusters", "items")
+    if not clusters.items:
+        fail(items_path, "clusters.items is empty; list at least one cluster (name and server)")
+    if clusters.generator == "list" and clusters.selector:
+        fail(("clusters", "selector"), "clusters.selector is only read with generator "
+             "clusterLabels; remove it or set generator: clusterLabels")
+    if clusters.generator == "clusterLabels" and not clusters.selector:
+        fail(("clusters", "selector"), "generator clusterLabels needs clusters.selector, e.g. "
+             "selector: {workshop: oke}")
+    if env.spec.argocd.rendered_manifests:
+        fail(("argocd", "renderedManifests"), "argocd.renderedManifests is not supported with "
+             "clusters yet; remove one of them")
+    names: dict[str, int] = {}
+    servers: dict[str, str] = {}
+    by_server = None
+    for index, item in enumerate(clusters.items):
+        at: KeyPath = (*items_path, index)
+        if not item.name:
+            fail(at, f"clusters.items[{index}] needs a name (e.g. team-01)")
+        if item.name in names:
+            fail((*at, "name"), f"cluster name '{item.name}' is used twice (items {names[item.name]} "
+                 f"and {index}); give each cluster its own name")
+        names[item.name] = index
+        if clusters.generator == "clusterLabels":
+            if item.server or item.cluster_name:
+                fail(at, f"cluster {item.name}: with generator clusterLabels Argo CD's cluster "
+                     "secrets give the address; remove server and clusterName")
+            continue
+        if bool(item.server) == bool(item.cluster_name):
+            fail(at, f"cluster {item.name}: give either server (a URL) or clusterName (an Argo CD "
+                 "cluster name), exactly one")
+        uses_server = bool(item.server)
+        if by_server is None:
+            by_server = uses_server
+        elif by_server != uses_server:
+            fail(at, f"cluster {item.name}: give every cluster a server, or every cluster a "
+                 "clusterName, not a mix")
+        address = item.server or item.cluster_name
+        if address in servers:
+            fail((*at, "server" if uses_server else "clusterName"),
+                 f"cluster {item.name} has the same address {address} as {servers[address]}; "
+                 "each participant needs its own cluster")
+        servers[address] = item.name
+    return [
+        ParticipantEnvironment(name=item.name, server=item.server, cluster_name=item.cluster_name,
+                               env=_participant_env(env, layers, index, item.name))
+        for index, item in enumerate(clusters.items)
+    ]
+
+
+def _participant_env(env: Environment, layers: _Layers, index: int, name: str) -> Environment:
+    """The environment with cluster ``index``'s overrides merged in, checked again."""
+    prefix: KeyPath = ("clusters", "items", index, "overrides")
+    raw_items = layers.data["clusters"]["items"]
+    overrides = raw_items[index].get("overrides") or {}
+    data = deep_merge(layers.data, overrides)
+    data.pop("clusters", None)
+    # Keys the override set point at the override's lines; the rest at the environment's.
+    where = dict(layers.where)
+    for path, location in layers.where.items():
+        if path[:len(prefix)] == prefix and len(path) > len(prefix):
+            where[path[len(prefix):]] = location
+    merged = _Layers(data=data, where=where, files=layers.files)
+    try:
+        return _environment_from(env, merged)
+    except InputError as exc:
+        raise _in_cluster(exc, name) from None
+
+
+def _environment_from(env: Environment, layers: _Layers) -> Environment:
+    """Build, check and route ``layers`` as :func:`environment.load_environment` does."""
+    spec = build(EnvironmentFile, layers.data, layers.locate)
+    _check(spec, layers)
+    header = spec.traffic.header_route
+    subsets = set(spec.apps.backend_versions)
+    try:
+        routes = scenarios.resolve(
+            spec.traffic.scenario, spec.traffic.weights,
+            scenarios.HeaderMatch(header.header, header.exact, header.subset) if header else None,
+            subsets)
+        for index, step in enumerate(spec.traffic.steps):
+            scenarios.check_weights(step, subsets, ("traffic", "steps", str(index)))
+    except scenarios.ScenarioError as exc:
+        file, line = layers.locate(_key_path(exc.key))
+        raise InputError(str(exc), file=file, line=line) from None
+    return Environment(name=env.name, files=env.files, spec=spec, routes=routes)
+
+
+def _key_path(key: tuple[str, ...]) -> KeyPath:
+    return tuple(int(part) if part.isdigit() else part for part in key)
+
+
+def _in_cluster(exc: InputError, name: str) -> InputError:
+    """The same error, saying which cluster it is about."""
+    where = ""
+    if exc.file is not None:
+        where = f"{exc.file}:{exc.line}: " if exc.line is not None else f"{exc.file}: "
+    message = exc.message[len(where):] if exc.message.startswith(where) else exc.message
+    return InputError(f"cluster {name}: {message}", file=exc.file, line=exc.line)
+
+
+def destinations(participants: list[ParticipantEnvironment]) -> list[dict[str, Any]]:
+    """``[{server|name: ...}]`` per participant, for the AppProject."""
+    out: list[dict[str, Any]] = []
+    for p in participants:
+        out.append({"server": p.server} if p.server else {"name": p.cluster_name or p.name})
+    return out
