@@ -10,16 +10,15 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from chart_docs import Doc, one
 
 from labgen.chart_values import chart_values
 from labgen.environment import load_environment
 from labgen.errors import HelmError
-from labgen.helm_engine import EmbeddedHelm
 
 PROJECT = Path(__file__).resolve().parents[2]
 SUBCHARTS = PROJECT / "charts" / "olympic-lab" / "charts"
 SOURCE = "olympic-lab/charts/grafana/"
-Doc = dict[str, Any]
 VALID_K8S_CASES = [
     {},
     {"grafana": {"anonymous": {"enabled": True}, "admin": {"existingSecret": "grafana-admin"}},
@@ -45,41 +44,18 @@ PANEL_QUERIES = {
 }
 
 
-@pytest.fixture
-def render_isolated():
-    """Like ``render_umbrella``, from a freshly loaded chart on every call.
-
-    For renders that switch a component off: EmbeddedHelm caches the loaded
-    chart and Helm removes disabled subcharts from it in place, so through the
-    session-wide ``render_umbrella`` such a render would hide the component from
-    every later render of the session.
-    """
-    def render(values: dict[str, Any]) -> list[Doc]:
-        rendered = EmbeddedHelm().render(PROJECT / "charts" / "olympic-lab", values,
-                                         release="olympic-lab", namespace="olympic")
-        return [{**doc, "__source__": source} for source, text in rendered.items()
-                for doc in yaml.safe_load_all(text) if doc]
-    return render
-
-
-def _one(docs: list[Doc], kind: str, name: str) -> Doc:
-    found = [d for d in docs if d["kind"] == kind and d["metadata"]["name"] == name]
-    assert len(found) == 1, f"expected one {kind}/{name}, found {len(found)}"
-    return found[0]
-
-
 def _grafana(render_umbrella, values: dict[str, Any] | None = None) -> list[Doc]:
     return render_umbrella({"grafana": values or {}})
 
 
 def _datasources(docs: list[Doc]) -> list[dict[str, Any]]:
-    provisioning = yaml.safe_load(_one(docs, "ConfigMap", "grafana")["data"]["datasources.yaml"])
+    provisioning = yaml.safe_load(one(docs, "ConfigMap", "grafana")["data"]["datasources.yaml"])
     assert provisioning["apiVersion"] == 1
     return list(provisioning["datasources"])
 
 
 def _container(docs: list[Doc]) -> dict[str, Any]:
-    (container,) = _one(docs, "Deployment", "grafana")["spec"]["template"]["spec"]["containers"]
+    (container,) = one(docs, "Deployment", "grafana")["spec"]["template"]["spec"]["containers"]
     return dict(container)
 
 
@@ -143,7 +119,7 @@ def test_every_datasource_url_names_a_rendered_or_expected_service(render_umbrel
 
 def test_lab_dashboard_parses_and_has_the_lab_queries(render_umbrella):
     docs = _grafana(render_umbrella)
-    configmap = _one(docs, "ConfigMap", "grafana-dashboards-olympic-lab")
+    configmap = one(docs, "ConfigMap", "grafana-dashboards-olympic-lab")
     dashboard = json.loads(configmap["data"]["olympic-lab.json"])
     assert dashboard["uid"] == "olympic-lab"
     queries = {panel["title"]: [t["expr"] for t in panel["targets"]]
@@ -159,9 +135,9 @@ def test_lab_dashboard_parses_and_has_the_lab_queries(render_umbrella):
 
 def test_provisioning_files_are_mounted_where_grafana_reads_them(render_umbrella):
     docs = _grafana(render_umbrella)
-    config = _one(docs, "ConfigMap", "grafana")
+    config = one(docs, "ConfigMap", "grafana")
     providers = yaml.safe_load(config["data"]["dashboardproviders.yaml"])["providers"]
-    pod = _one(docs, "Deployment", "grafana")["spec"]["template"]["spec"]
+    pod = one(docs, "Deployment", "grafana")["spec"]["template"]["spec"]
     volumes = {v["name"]: v for v in pod["volumes"]}
     mounts = {m["mountPath"]: m for m in _container(docs)["volumeMounts"]}
     assert [p["options"]["path"] for p in providers] == ["/etc/grafana/dashboards/olympic-lab"]
@@ -179,7 +155,7 @@ def test_provisioning_files_are_mounted_where_grafana_reads_them(render_umbrella
 
 def test_provisioning_checksum_is_deterministic_and_follows_the_config(render_umbrella):
     def checksum(values: dict[str, Any]) -> str:
-        deployment = _one(_grafana(render_umbrella, values), "Deployment", "grafana")
+        deployment = one(_grafana(render_umbrella, values), "Deployment", "grafana")
         return str(deployment["spec"]["template"]["metadata"]["annotations"]
                    ["checksum/provisioning"])
 
@@ -232,7 +208,7 @@ def test_admin_login_comes_from_an_existing_secret(render_umbrella):
 
 def test_deployment_is_hardened_with_probes(render_umbrella):
     docs = _grafana(render_umbrella)
-    pod = _one(docs, "Deployment", "grafana")["spec"]["template"]
+    pod = one(docs, "Deployment", "grafana")["spec"]["template"]
     assert pod["metadata"]["annotations"]["sidecar.istio.io/inject"] == "false"
     context = pod["spec"]["securityContext"]
     assert (context["runAsUser"], context["runAsGroup"], context["fsGroup"]) == (472, 472, 472)
@@ -245,7 +221,7 @@ def test_deployment_is_hardened_with_probes(render_umbrella):
     assert container["resources"]["limits"]["memory"]
     chart = yaml.safe_load((SUBCHARTS / "grafana" / "Chart.yaml").read_text(encoding="utf-8"))
     assert container["image"].rsplit(":", 1)[1] == chart["appVersion"]
-    service = _one(docs, "Service", "grafana")
+    service = one(docs, "Service", "grafana")
     assert service["spec"]["selector"].items() <= pod["metadata"]["labels"].items()
 
 
@@ -260,7 +236,7 @@ def test_deployment_is_hardened_with_probes(render_umbrella):
       "annotations": {"service.beta.kubernetes.io/oci-load-balancer-shape": "flexible"}}),
 ])
 def test_exposure_modes(render_umbrella, expose, expected):
-    service = _one(render_umbrella({"global": {"expose": expose}}), "Service", "grafana")
+    service = one(render_umbrella({"global": {"expose": expose}}), "Service", "grafana")
     (port,) = service["spec"]["ports"]
     assert (port["name"], port["port"], port["targetPort"]) == ("http", 3000, "http")
     assert service["spec"]["type"] == expected["type"]
@@ -276,9 +252,9 @@ def test_resources_follow_the_observability_namespace(render_umbrella):
     assert {d["metadata"]["namespace"] for d in mine} == {"monitoring"}
 
 
-def test_grafana_can_be_switched_off(render_isolated):
-    assert [d for d in render_isolated({}) if d["__source__"].startswith(SOURCE)]
-    docs = render_isolated({"grafana": {"enabled": False}})
+def test_grafana_can_be_switched_off(render_umbrella):
+    assert [d for d in render_umbrella({}) if d["__source__"].startswith(SOURCE)]
+    docs = render_umbrella({"grafana": {"enabled": False}})
     assert not [d for d in docs if d["__source__"].startswith(SOURCE)]
     assert [d for d in docs if d["__source__"].startswith("olympic-lab/charts/prometheus/")]
 

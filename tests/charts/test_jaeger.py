@@ -9,11 +9,11 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import jsonschema
 import pytest
 import yaml
+from chart_docs import Doc, one, service_port
 
 from labgen.chart_values import chart_values
 from labgen.environment import load_environment
@@ -21,8 +21,6 @@ from labgen.environment import load_environment
 OBS = "istio-system"
 # istiod's meshConfig.extensionProviders entry (Argo CD tree): name -> address.
 MESH_PROVIDERS = {"zipkin": "http://zipkin.istio-system.svc.cluster.local:9411"}
-
-Doc = dict[str, Any]
 
 
 def only_jaeger(**values: Any) -> dict[str, Any]:
@@ -36,26 +34,6 @@ def only_jaeger(**values: Any) -> dict[str, Any]:
 
 def from_chart(docs: list[Doc], chart: str) -> list[Doc]:
     return [d for d in docs if d["__source__"].startswith(f"olympic-lab/charts/{chart}/")]
-
-
-def one(docs: list[Doc], kind: str, name: str) -> Doc:
-    found = [d for d in docs if d["kind"] == kind and d["metadata"]["name"] == name]
-    assert len(found) == 1, f"expected one {kind}/{name}, found {len(found)}"
-    return found[0]
-
-
-def service_port(docs: list[Doc], url: str) -> tuple[Doc, dict[str, Any]]:
-    """The Service and Service port that ``url`` (http://svc.ns[.svc.cluster.local]:port) names."""
-    parts = urlsplit(url)
-    host, port = parts.hostname or "", parts.port
-    name, _, rest = host.partition(".")
-    namespace = rest.removesuffix(".svc.cluster.local").removesuffix(".svc")
-    services = [d for d in docs if d["kind"] == "Service" and d["metadata"]["name"] == name
-                and d["metadata"]["namespace"] == namespace]
-    assert services, f"{url}: no Service {name} in namespace {namespace!r}"
-    ports = [p for p in services[0]["spec"]["ports"] if p["port"] == port]
-    assert ports, f"{url}: Service {name} has no port {port}"
-    return services[0], ports[0]
 
 
 def container_port(docs: list[Doc], service: Doc, port: dict[str, Any]) -> int:
@@ -285,19 +263,3 @@ def test_accepts_what_labgen_writes(render_umbrella, project_root: Path, env: st
     telemetry = one(render_umbrella(values), "Telemetry", "mesh-default")
     assert telemetry["spec"]["tracing"][0]["randomSamplingPercentage"] == (
         written["jaeger"]["telemetry"]["samplingPercentage"])
-
-
-@pytest.mark.helm_cli
-def test_cli_and_embedded_helm_agree(helm_binary, project_root: Path):
-    from labgen.helm_engine import CliHelm, EmbeddedHelm
-
-    chart = project_root / "charts/olympic-lab"
-    values = {"global": {"expose": {"mode": "nodePort", "nodePorts": {"tracing": 30686}}}}
-    outputs = [
-        {path: text for path, text in engine.render(chart, values, release="olympic-lab",
-                                                     namespace="olympic").items()
-         if path.startswith(("olympic-lab/charts/jaeger/",))}
-        for engine in (EmbeddedHelm(), CliHelm(helm_binary))
-    ]
-    assert outputs[0], "nothing rendered"
-    assert outputs[0] == outputs[1]

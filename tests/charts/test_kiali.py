@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from chart_docs import Doc, one, service_port
 
 from labgen.chart_values import chart_values
 from labgen.environment import load_environment
@@ -21,28 +22,6 @@ from labgen.errors import HelmError
 OBS = "istio-system"
 STRATEGIES = ("anonymous", "token", "openid", "header")
 READ = {"get", "list", "watch"}
-
-Doc = dict[str, Any]
-
-
-def one(docs: list[Doc], kind: str, name: str) -> Doc:
-    found = [d for d in docs if d["kind"] == kind and d["metadata"]["name"] == name]
-    assert len(found) == 1, f"expected one {kind}/{name}, found {len(found)}"
-    return found[0]
-
-
-def service_port(docs: list[Doc], url: str) -> tuple[Doc, dict[str, Any]]:
-    """The Service and Service port that ``url`` (http://svc.ns[.svc.cluster.local]:port) names."""
-    parts = urlsplit(url)
-    host, port = parts.hostname or "", parts.port
-    name, _, rest = host.partition(".")
-    namespace = rest.removesuffix(".svc.cluster.local").removesuffix(".svc")
-    services = [d for d in docs if d["kind"] == "Service" and d["metadata"]["name"] == name
-                and d["metadata"]["namespace"] == namespace]
-    assert services, f"{url}: no Service {name} in namespace {namespace!r}"
-    ports = [p for p in services[0]["spec"]["ports"] if p["port"] == port]
-    assert ports, f"{url}: Service {name} has no port {port}"
-    return services[0], ports[0]
 
 
 def kiali_config(docs: list[Doc]) -> dict[str, Any]:
@@ -306,19 +285,3 @@ def test_accepts_what_labgen_writes(render_umbrella, project_root: Path, env: st
     written = chart_values(load_environment(project_root, env))
     docs = render_umbrella({"global": written["global"], "kiali": written["kiali"]})
     assert kiali_config(docs)["auth"]["strategy"] == written["kiali"]["auth"]["strategy"]
-
-
-@pytest.mark.helm_cli
-def test_cli_and_embedded_helm_agree(helm_binary, project_root: Path):
-    from labgen.helm_engine import CliHelm, EmbeddedHelm
-
-    chart = project_root / "charts/olympic-lab"
-    values = {"kiali": {"viewOnlyMode": False}}
-    outputs = [
-        {path: text for path, text in engine.render(chart, values, release="olympic-lab",
-                                                     namespace="olympic").items()
-         if path.startswith(("olympic-lab/charts/kiali/",))}
-        for engine in (EmbeddedHelm(), CliHelm(helm_binary))
-    ]
-    assert outputs[0], "nothing rendered"
-    assert outputs[0] == outputs[1]

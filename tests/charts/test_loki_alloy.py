@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from chart_docs import Doc, one, service_port
 
 from labgen.chart_values import chart_values
 from labgen.environment import load_environment
@@ -20,28 +20,6 @@ from labgen.errors import HelmError
 
 OBS = "istio-system"
 PUSH_URL = re.compile(r'^\s*url\s*=\s*"([^"]+)"', re.MULTILINE)
-
-Doc = dict[str, Any]
-
-
-def one(docs: list[Doc], kind: str, name: str) -> Doc:
-    found = [d for d in docs if d["kind"] == kind and d["metadata"]["name"] == name]
-    assert len(found) == 1, f"expected one {kind}/{name}, found {len(found)}"
-    return found[0]
-
-
-def service_port(docs: list[Doc], url: str) -> tuple[Doc, dict[str, Any]]:
-    """The Service and Service port that ``url`` (http://svc.ns[.svc.cluster.local]:port) names."""
-    parts = urlsplit(url)
-    host, port = parts.hostname or "", parts.port
-    name, _, rest = host.partition(".")
-    namespace = rest.removesuffix(".svc.cluster.local").removesuffix(".svc")
-    services = [d for d in docs if d["kind"] == "Service" and d["metadata"]["name"] == name
-                and d["metadata"]["namespace"] == namespace]
-    assert services, f"{url}: no Service {name} in namespace {namespace!r}"
-    ports = [p for p in services[0]["spec"]["ports"] if p["port"] == port]
-    assert ports, f"{url}: Service {name} has no port {port}"
-    return services[0], ports[0]
 
 
 def push_urls(docs: list[Doc]) -> list[str]:
@@ -241,20 +219,3 @@ def test_each_can_be_switched_off_alone(render_umbrella, component):
     docs = render_umbrella({component: {"enabled": False}})
     assert not [d for d in docs if d["__source__"].startswith(f"olympic-lab/charts/{component}/")]
     assert [d for d in docs if d["__source__"].startswith(f"olympic-lab/charts/{other}/")]
-
-
-@pytest.mark.helm_cli
-def test_cli_and_embedded_helm_agree(helm_binary, project_root: Path):
-    from labgen.helm_engine import CliHelm, EmbeddedHelm
-
-    chart = project_root / "charts/olympic-lab"
-    values = {"loki": {"persistence": {"enabled": True, "storageClass": "oci-bv",
-                                        "size": "50Gi"}}}
-    outputs = [
-        {path: text for path, text in engine.render(chart, values, release="olympic-lab",
-                                                     namespace="olympic").items()
-         if path.startswith(("olympic-lab/charts/loki/", "olympic-lab/charts/alloy/"))}
-        for engine in (EmbeddedHelm(), CliHelm(helm_binary))
-    ]
-    assert outputs[0], "nothing rendered"
-    assert outputs[0] == outputs[1]

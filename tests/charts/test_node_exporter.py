@@ -7,42 +7,18 @@ from typing import Any
 
 import pytest
 import yaml
+from chart_docs import Doc, one
 
 from labgen.chart_values import chart_values
 from labgen.environment import load_environment
-from labgen.helm_engine import EmbeddedHelm
 
 PROJECT = Path(__file__).resolve().parents[2]
 SOURCE = "olympic-lab/charts/node-exporter/"
-Doc = dict[str, Any]
 VALID_K8S_CASES = [{}, {"node-exporter": {"rootfs": {"enabled": False}}}]
 
 
-@pytest.fixture
-def render_isolated():
-    """Like ``render_umbrella``, from a freshly loaded chart on every call.
-
-    For renders that switch a component off: EmbeddedHelm caches the loaded
-    chart and Helm removes disabled subcharts from it in place, so through the
-    session-wide ``render_umbrella`` such a render would hide the component from
-    every later render of the session.
-    """
-    def render(values: dict[str, Any]) -> list[Doc]:
-        rendered = EmbeddedHelm().render(PROJECT / "charts" / "olympic-lab", values,
-                                         release="olympic-lab", namespace="olympic")
-        return [{**doc, "__source__": source} for source, text in rendered.items()
-                for doc in yaml.safe_load_all(text) if doc]
-    return render
-
-
-def _one(docs: list[Doc], kind: str, name: str) -> Doc:
-    found = [d for d in docs if d["kind"] == kind and d["metadata"]["name"] == name]
-    assert len(found) == 1, f"expected one {kind}/{name}, found {len(found)}"
-    return found[0]
-
-
 def _pod(docs: list[Doc]) -> dict[str, Any]:
-    return dict(_one(docs, "DaemonSet", "node-exporter")["spec"]["template"])
+    return dict(one(docs, "DaemonSet", "node-exporter")["spec"]["template"])
 
 
 def _render(render_umbrella, values: dict[str, Any] | None = None) -> list[Doc]:
@@ -98,17 +74,17 @@ def test_rootfs_mount_is_optional(render_umbrella):
 
 def test_headless_service_is_annotated_for_scraping(render_umbrella):
     docs = _render(render_umbrella)
-    service = _one(docs, "Service", "node-exporter")
+    service = one(docs, "Service", "node-exporter")
     assert service["metadata"]["annotations"] == {"prometheus.io/scrape": "true"}
     assert service["spec"]["clusterIP"] == "None"
     assert service["spec"]["ports"] == [{"name": "metrics", "port": 9100,
                                          "targetPort": "metrics", "protocol": "TCP"}]
     pod = _pod(docs)
     assert service["spec"]["selector"].items() <= pod["metadata"]["labels"].items()
-    daemonset = _one(docs, "DaemonSet", "node-exporter")
+    daemonset = one(docs, "DaemonSet", "node-exporter")
     assert daemonset["spec"]["selector"]["matchLabels"] == service["spec"]["selector"]
     assert pod["spec"]["serviceAccountName"] == "node-exporter"
-    assert _one(docs, "ServiceAccount", "node-exporter")["automountServiceAccountToken"] is False
+    assert one(docs, "ServiceAccount", "node-exporter")["automountServiceAccountToken"] is False
 
 
 def test_image_tag_matches_the_chart_app_version(render_umbrella):
@@ -126,9 +102,9 @@ def test_resources_follow_the_observability_namespace(render_umbrella):
     assert {d["metadata"]["labels"]["app.kubernetes.io/name"] for d in mine} == {"node-exporter"}
 
 
-def test_node_exporter_can_be_switched_off(render_isolated):
-    assert [d for d in render_isolated({}) if d["__source__"].startswith(SOURCE)]
-    docs = render_isolated({"node-exporter": {"enabled": False}})
+def test_node_exporter_can_be_switched_off(render_umbrella):
+    assert [d for d in render_umbrella({}) if d["__source__"].startswith(SOURCE)]
+    docs = render_umbrella({"node-exporter": {"enabled": False}})
     assert not [d for d in docs if d["__source__"].startswith(SOURCE)]
     assert [d for d in docs if d["__source__"].startswith("olympic-lab/charts/prometheus/")]
 
@@ -138,7 +114,7 @@ def test_accepts_what_labgen_writes(render_umbrella, env_name):
     values = chart_values(load_environment(PROJECT, env_name))
     docs = render_umbrella({"global": values["global"],
                             "node-exporter": values["node-exporter"]})
-    _one(docs, "DaemonSet", "node-exporter")
+    one(docs, "DaemonSet", "node-exporter")
 
 
 @pytest.mark.parametrize("values", VALID_K8S_CASES)

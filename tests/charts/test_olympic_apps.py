@@ -11,12 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from labgen.chart_values import chart_values
 from labgen.environment import load_environment
 from labgen.errors import HelmError
-from labgen.helm_engine import CliHelm, EmbeddedHelm
 
 APPS = "olympic-lab/charts/olympic-apps/"
 REGISTRY = "nrt.ocir.io/orasejapan/codeatcustomer"
@@ -40,19 +38,6 @@ def container(deployment: dict[str, Any]) -> dict[str, Any]:
     containers = deployment["spec"]["template"]["spec"]["containers"]
     assert len(containers) == 1
     return dict(containers[0])
-
-
-def render_switched(values: dict[str, Any]) -> list[dict[str, Any]]:
-    """Render with a fresh embedded engine, for values that switch a subchart off.
-
-    Helm drops a disabled subchart from the loaded chart object in place, and
-    the session's engine caches that object: rendering such values through
-    render_umbrella would hide the subchart from every later test.
-    """
-    chart = Path(__file__).resolve().parents[2] / "charts" / "olympic-lab"
-    rendered = EmbeddedHelm().render(chart, values, release="olympic-lab", namespace="olympic")
-    return [{**doc, "__source__": path} for path, text in rendered.items()
-            for doc in yaml.safe_load_all(text) if doc]
 
 
 # --- Deployments --------------------------------------------------------------
@@ -226,8 +211,8 @@ def test_gateway_can_be_switched_off(render_umbrella):
     assert len(of_kind(docs, "Deployment")) == 5
 
 
-def test_switching_the_apps_off_removes_their_resources():
-    docs = render_switched({"olympic-apps": {"enabled": False}})
+def test_switching_the_apps_off_removes_their_resources(render_umbrella):
+    docs = render_umbrella({"olympic-apps": {"enabled": False}})
     assert [d for d in docs if str(d["__source__"]).startswith(APPS)] == []
     assert any(d["kind"] == "DestinationRule" for d in docs)  # traffic stays
 
@@ -281,18 +266,3 @@ def test_an_environment_with_fewer_versions_drops_the_others(lab, render_umbrell
     docs = render_umbrella(_lab_values(lab, "two"))
     assert sorted(of_kind(docs, "Deployment")) == [
         "backend-app-v1", "backend-app-v2", "datasource-app", "frontend-app"]
-
-
-def test_cli_and_embedded_helm_agree(helm_binary, project_root):
-    chart = project_root / "charts" / "olympic-lab"
-    values = {"olympic-apps": {"image": {"registry": "ghcr.io/acme", "tag": "2"},
-                               "imagePullSecrets": ["pull"],
-                               "backend": {"versions": {"v4": {"replicas": 1}}}}}
-    rendered = [
-        {path: list(yaml.safe_load_all(text))
-         for path, text in engine.render(chart, values, release="lab", namespace="olympic").items()
-         if path.startswith(APPS)}
-        for engine in (EmbeddedHelm(), CliHelm(helm_binary))
-    ]
-    assert rendered[0] == rendered[1]
-    assert len(rendered[0]["olympic-lab/charts/olympic-apps/templates/deployment.yaml"]) == 6

@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 import yaml
+from chart_docs import Doc, one
 
 from labgen.chart_values import chart_values
 from labgen.environment import load_environment
 from labgen.errors import HelmError
-from labgen.helm_engine import CliHelm, EmbeddedHelm
 
 PROJECT = Path(__file__).resolve().parents[2]
 CHART = PROJECT / "charts" / "olympic-lab" / "charts" / "prometheus"
@@ -27,7 +27,6 @@ ADDON_JOBS = {
     "kubernetes-service-endpoints", "kubernetes-service-endpoints-slow",
     "kubernetes-pods", "kubernetes-pods-slow",
 }
-Doc = dict[str, Any]
 VALID_K8S_CASES = [
     {},
     {"prometheus": {"persistence": {"enabled": True, "storageClass": "oci-bv", "size": "50Gi"}},
@@ -41,31 +40,8 @@ def _render(render_umbrella, prometheus: dict[str, Any] | None = None) -> list[D
     return render_umbrella({"prometheus": prometheus or {}})
 
 
-@pytest.fixture
-def render_isolated():
-    """Like ``render_umbrella``, from a freshly loaded chart on every call.
-
-    For renders that switch a component off: EmbeddedHelm caches the loaded
-    chart and Helm removes disabled subcharts from it in place, so through the
-    session-wide ``render_umbrella`` such a render would hide the component from
-    every later render of the session.
-    """
-    def render(values: dict[str, Any]) -> list[Doc]:
-        rendered = EmbeddedHelm().render(PROJECT / "charts" / "olympic-lab", values,
-                                         release="olympic-lab", namespace="olympic")
-        return [{**doc, "__source__": source} for source, text in rendered.items()
-                for doc in yaml.safe_load_all(text) if doc]
-    return render
-
-
-def _one(docs: list[Doc], kind: str, name: str) -> Doc:
-    found = [d for d in docs if d["kind"] == kind and d["metadata"]["name"] == name]
-    assert len(found) == 1, f"expected one {kind}/{name}, found {len(found)}"
-    return found[0]
-
-
 def _scrape_config(docs: list[Doc]) -> dict[str, Any]:
-    config = yaml.safe_load(_one(docs, "ConfigMap", "prometheus")["data"]["prometheus.yml"])
+    config = yaml.safe_load(one(docs, "ConfigMap", "prometheus")["data"]["prometheus.yml"])
     assert isinstance(config, dict)
     return config
 
@@ -153,7 +129,7 @@ def test_node_memory_queries_of_the_hands_on_work(render_umbrella):
     """node-exporter's endpoints, relabelled: one series per node, one cluster sum."""
     docs = render_umbrella({})
     job = _job(_scrape_config(docs), "kubernetes-service-endpoints")
-    service = _one(docs, "Service", "node-exporter")
+    service = one(docs, "Service", "node-exporter")
     meta = {f"__meta_kubernetes_service_annotation_{_sanitize(k)}": v
             for k, v in service["metadata"]["annotations"].items()}
     meta |= {f"__meta_kubernetes_service_label_{_sanitize(k)}": v
@@ -223,7 +199,7 @@ def test_envoy_merged_metrics_are_scraped_from_injected_pods(render_umbrella):
 
 def test_deployment_is_hardened_with_probes_and_retention(render_umbrella):
     docs = _render(render_umbrella, {"retention": "30d"})
-    deployment = _one(docs, "Deployment", "prometheus")
+    deployment = one(docs, "Deployment", "prometheus")
     pod = deployment["spec"]["template"]
     assert pod["metadata"]["annotations"]["sidecar.istio.io/inject"] == "false"
     spec = pod["spec"]
@@ -244,14 +220,14 @@ def test_deployment_is_hardened_with_probes_and_retention(render_umbrella):
 
 
 def test_default_retention_is_15d(render_umbrella):
-    (container,) = _one(_render(render_umbrella), "Deployment",
+    (container,) = one(_render(render_umbrella), "Deployment",
                         "prometheus")["spec"]["template"]["spec"]["containers"]
     assert "--storage.tsdb.retention.time=15d" in container["args"]
 
 
 def test_config_change_rolls_the_pod(render_umbrella):
     def checksum(docs: list[Doc]) -> str:
-        deployment = _one(docs, "Deployment", "prometheus")
+        deployment = one(docs, "Deployment", "prometheus")
         return str(deployment["spec"]["template"]["metadata"]["annotations"]["checksum/config"])
 
     first = checksum(_render(render_umbrella))
@@ -263,7 +239,7 @@ def test_config_change_rolls_the_pod(render_umbrella):
 def test_no_pvc_without_persistence(render_umbrella):
     docs = _render(render_umbrella)
     assert not [d for d in docs if d["kind"] == "PersistentVolumeClaim"]
-    deployment = _one(docs, "Deployment", "prometheus")
+    deployment = one(docs, "Deployment", "prometheus")
     storage = {v["name"]: v for v in deployment["spec"]["template"]["spec"]["volumes"]}["storage"]
     assert storage == {"name": "storage", "emptyDir": {}}
     assert deployment["spec"]["strategy"]["type"] == "RollingUpdate"
@@ -272,11 +248,11 @@ def test_no_pvc_without_persistence(render_umbrella):
 def test_pvc_when_persistence_is_enabled(render_umbrella):
     docs = _render(render_umbrella, {"persistence": {"enabled": True, "storageClass": "oci-bv",
                                                      "size": "50Gi"}})
-    pvc = _one(docs, "PersistentVolumeClaim", "prometheus")
+    pvc = one(docs, "PersistentVolumeClaim", "prometheus")
     assert pvc["metadata"]["namespace"] == "istio-system"
     assert pvc["spec"] == {"accessModes": ["ReadWriteOnce"], "storageClassName": "oci-bv",
                            "resources": {"requests": {"storage": "50Gi"}}}
-    deployment = _one(docs, "Deployment", "prometheus")
+    deployment = one(docs, "Deployment", "prometheus")
     storage = {v["name"]: v for v in deployment["spec"]["template"]["spec"]["volumes"]}["storage"]
     assert storage["persistentVolumeClaim"] == {"claimName": "prometheus"}
     assert deployment["spec"]["strategy"] == {"type": "Recreate"}
@@ -284,12 +260,12 @@ def test_pvc_when_persistence_is_enabled(render_umbrella):
 
 def test_pvc_uses_the_default_storage_class_when_none_is_named(render_umbrella):
     docs = _render(render_umbrella, {"persistence": {"enabled": True, "storageClass": ""}})
-    assert "storageClassName" not in _one(docs, "PersistentVolumeClaim", "prometheus")["spec"]
+    assert "storageClassName" not in one(docs, "PersistentVolumeClaim", "prometheus")["spec"]
 
 
 def test_rbac_is_read_only_discovery(render_umbrella):
     docs = _render(render_umbrella)
-    role = _one(docs, "ClusterRole", "prometheus")
+    role = one(docs, "ClusterRole", "prometheus")
     verbs = {verb for rule in role["rules"] for verb in rule["verbs"]}
     assert verbs == {"get", "list", "watch"}
     resources = {(group, resource) for rule in role["rules"]
@@ -299,12 +275,12 @@ def test_rbac_is_read_only_discovery(render_umbrella):
         ("discovery.k8s.io", "endpointslices")}
     assert [r for r in role["rules"] if "nonResourceURLs" in r] == [
         {"nonResourceURLs": ["/metrics"], "verbs": ["get"]}]
-    binding = _one(docs, "ClusterRoleBinding", "prometheus")
+    binding = one(docs, "ClusterRoleBinding", "prometheus")
     assert binding["roleRef"] == {"apiGroup": "rbac.authorization.k8s.io",
                                   "kind": "ClusterRole", "name": "prometheus"}
     assert binding["subjects"] == [{"kind": "ServiceAccount", "name": "prometheus",
                                     "namespace": "istio-system"}]
-    _one(docs, "ServiceAccount", "prometheus")
+    one(docs, "ServiceAccount", "prometheus")
 
 
 # --- exposure, namespace, switches, values contract -----------------------------
@@ -321,7 +297,7 @@ def test_rbac_is_read_only_discovery(render_umbrella):
 ])
 def test_exposure_modes(render_umbrella, expose, expected):
     docs = render_umbrella({"global": {"expose": expose}})
-    service = _one(docs, "Service", "prometheus")
+    service = one(docs, "Service", "prometheus")
     (port,) = service["spec"]["ports"]
     assert (port["name"], port["port"], port["targetPort"]) == ("http", 9090, "http")
     assert service["spec"]["type"] == expected["type"]
@@ -342,23 +318,23 @@ def test_resources_follow_the_observability_namespace(render_umbrella):
         if doc["kind"] not in {"ClusterRole", "ClusterRoleBinding"}:
             assert doc["metadata"]["namespace"] == "monitoring", doc["kind"]
         assert doc["metadata"]["labels"]["app.kubernetes.io/part-of"] == "olympic-lab"
-    assert _one(docs, "ClusterRoleBinding", "prometheus")["subjects"][0]["namespace"] == \
+    assert one(docs, "ClusterRoleBinding", "prometheus")["subjects"][0]["namespace"] == \
         "monitoring"
 
 
 def test_selector_matches_the_pod_template(render_umbrella):
     docs = _render(render_umbrella)
-    selector = _one(docs, "Service", "prometheus")["spec"]["selector"]
-    deployment = _one(docs, "Deployment", "prometheus")
+    selector = one(docs, "Service", "prometheus")["spec"]["selector"]
+    deployment = one(docs, "Deployment", "prometheus")
     pod_labels = deployment["spec"]["template"]["metadata"]["labels"]
     assert selector.items() <= pod_labels.items()
     assert deployment["spec"]["selector"]["matchLabels"] == selector
     assert not {"app.kubernetes.io/version", "helm.sh/chart"} & selector.keys()
 
 
-def test_prometheus_can_be_switched_off(render_isolated):
-    assert [d for d in render_isolated({}) if d["__source__"].startswith(SOURCE)]
-    docs = render_isolated({"prometheus": {"enabled": False}})
+def test_prometheus_can_be_switched_off(render_umbrella):
+    assert [d for d in render_umbrella({}) if d["__source__"].startswith(SOURCE)]
+    docs = render_umbrella({"prometheus": {"enabled": False}})
     assert not [d for d in docs if d["__source__"].startswith(SOURCE)]
     assert [d for d in docs if d["__source__"].startswith("olympic-lab/charts/node-exporter/")]
 
@@ -375,7 +351,7 @@ def test_accepts_what_labgen_writes(render_umbrella, env_name):
     values = chart_values(load_environment(PROJECT, env_name))
     mine = {key: values[key] for key in ("global", "prometheus", "node-exporter")}
     docs = render_umbrella(mine)
-    deployment = _one(docs, "Deployment", "prometheus")
+    deployment = one(docs, "Deployment", "prometheus")
     pvcs = [d for d in docs if d["kind"] == "PersistentVolumeClaim"]
     assert bool(pvcs) is values["prometheus"]["persistence"]["enabled"]
     (container,) = deployment["spec"]["template"]["spec"]["containers"]
@@ -393,20 +369,3 @@ def test_manifests_are_valid_kubernetes_objects(render_umbrella, values):
     for doc in mine:
         manifest = {k: v for k, v in doc.items() if k != "__source__"}
         kubernetes_validate.validate(manifest, "1.34.0", strict=True)
-
-
-@pytest.mark.helm_cli
-@pytest.mark.parametrize("env_name", ["oke", "kind"])
-def test_metrics_charts_render_identically_with_the_helm_cli(helm_binary, env_name):
-    """Embedded SDK and ``helm template`` give the same bytes for the three charts."""
-    values = chart_values(load_environment(PROJECT, env_name))
-    mine = {key: values[key] for key in ("global", "prometheus", "grafana", "node-exporter")}
-    chart = PROJECT / "charts" / "olympic-lab"
-    embedded = EmbeddedHelm().render(chart, mine, release="olympic-lab", namespace="olympic")
-    cli = CliHelm(helm_binary).render(chart, mine, release="olympic-lab", namespace="olympic")
-    charts = ("prometheus", "grafana", "node-exporter")
-    ours = {k: v for k, v in embedded.items()
-            if k.startswith(tuple(f"olympic-lab/charts/{c}/" for c in charts))}
-    assert len(ours) >= 14
-    assert ours == {k: v for k, v in cli.items() if k in ours}
-    assert set(ours) <= set(cli)

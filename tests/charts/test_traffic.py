@@ -152,25 +152,10 @@ def test_header_match_without_weights_leaves_the_rest_to_the_service(render_umbr
     assert routes(vs) == [[("v2", None)], [(None, None)]]
 
 
-def render_switched(values: dict[str, Any]) -> list[dict[str, Any]]:
-    """Render with a fresh embedded engine, for values that switch a subchart off.
-
-    Helm drops a disabled subchart from the loaded chart object in place, and
-    the session's engine caches that object: rendering such values through
-    render_umbrella would hide the subchart from every later test.
-    """
-    from labgen.helm_engine import EmbeddedHelm
-
-    chart = Path(__file__).resolve().parents[2] / "charts" / "olympic-lab"
-    rendered = EmbeddedHelm().render(chart, values, release="olympic-lab", namespace="olympic")
-    return [{**doc, "__source__": path} for path, text in rendered.items()
-            for doc in yaml.safe_load_all(text) if doc]
-
-
-def test_switching_traffic_off_removes_its_resources():
+def test_switching_traffic_off_removes_its_resources(render_umbrella):
     values = traffic_values("canary", SCENARIOS["canary"])
     values["traffic"]["enabled"] = False
-    docs = render_switched(values)
+    docs = render_umbrella(values)
     assert [d for d in docs if str(d["__source__"]).startswith(TRAFFIC)] == []
     assert of_chart(docs, APPS, "Deployment")  # the app itself stays
 
@@ -288,22 +273,3 @@ def test_every_istio_resource_of_the_apps_and_traffic_matches_the_crd(
     assert kinds == ["DestinationRule"] * 3 + ["Gateway", "VirtualService", "VirtualService"]
     for doc in docs:
         assert crd_errors(istio_schemas, doc) == [], (doc["kind"], doc["metadata"]["name"])
-
-
-# --- parity with the helm CLI ----------------------------------------------------
-
-
-def test_cli_and_embedded_helm_agree(helm_binary, project_root):
-    from labgen.helm_engine import CliHelm, EmbeddedHelm
-
-    chart = project_root / "charts" / "olympic-lab"
-    values = traffic_values("canary", SCENARIOS["canary"],
-                            header={"header": "x-canary", "exact": "true", "subset": "v3"})
-    rendered = [
-        {path: list(yaml.safe_load_all(text))
-         for path, text in engine.render(chart, values, release="lab", namespace="olympic").items()
-         if path.startswith((TRAFFIC, APPS))}
-        for engine in (EmbeddedHelm(), CliHelm(helm_binary))
-    ]
-    assert rendered[0] == rendered[1]
-    assert len(rendered[0]) == 6
