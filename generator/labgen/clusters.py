@@ -14,11 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import scenarios
-from .env_model import EnvironmentFile
-from .environment import Environment, _check, _Layers, _load_layers
+from .environment import Environment, Layers, environment_from_layers, load_layers
 from .errors import InputError
-from .typed_config import build, deep_merge
+from .typed_config import deep_merge
 from .yaml_io import KeyPath
 
 CLUSTERS_DIR = "clusters"
@@ -56,7 +54,7 @@ def expand_clusters(root: Path, env: Environment) -> list[ParticipantEnvironment
     clusters = env.spec.clusters
     if clusters is None:
         return []
-    layers = _load_layers(root, env.name, chain=())
+    layers = load_layers(root, env.name)
 
     def fail(path: KeyPath, message: str) -> None:
         file, line = layers.locate(path)
@@ -112,7 +110,7 @@ def expand_clusters(root: Path, env: Environment) -> list[ParticipantEnvironment
     ]
 
 
-def _participant_env(env: Environment, layers: _Layers, index: int, name: str) -> Environment:
+def _participant_env(env: Environment, layers: Layers, index: int, name: str) -> Environment:
     """The environment with cluster ``index``'s overrides merged in, checked again."""
     prefix: KeyPath = ("clusters", "items", index, "overrides")
     raw_items = layers.data["clusters"]["items"]
@@ -124,34 +122,11 @@ def _participant_env(env: Environment, layers: _Layers, index: int, name: str) -
     for path, location in layers.where.items():
         if path[:len(prefix)] == prefix and len(path) > len(prefix):
             where[path[len(prefix):]] = location
-    merged = _Layers(data=data, where=where, files=layers.files)
+    merged = Layers(data=data, where=where, files=layers.files)
     try:
-        return _environment_from(env, merged)
+        return environment_from_layers(env.name, merged)
     except InputError as exc:
         raise _in_cluster(exc, name) from None
-
-
-def _environment_from(env: Environment, layers: _Layers) -> Environment:
-    """Build, check and route ``layers`` as :func:`environment.load_environment` does."""
-    spec = build(EnvironmentFile, layers.data, layers.locate)
-    _check(spec, layers)
-    header = spec.traffic.header_route
-    subsets = set(spec.apps.backend_versions)
-    try:
-        routes = scenarios.resolve(
-            spec.traffic.scenario, spec.traffic.weights,
-            scenarios.HeaderMatch(header.header, header.exact, header.subset) if header else None,
-            subsets)
-        for index, step in enumerate(spec.traffic.steps):
-            scenarios.check_weights(step, subsets, ("traffic", "steps", str(index)))
-    except scenarios.ScenarioError as exc:
-        file, line = layers.locate(_key_path(exc.key))
-        raise InputError(str(exc), file=file, line=line) from None
-    return Environment(name=env.name, files=env.files, spec=spec, routes=routes)
-
-
-def _key_path(key: tuple[str, ...]) -> KeyPath:
-    return tuple(int(part) if part.isdigit() else part for part in key)
 
 
 def _in_cluster(exc: InputError, name: str) -> InputError:

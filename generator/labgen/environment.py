@@ -39,7 +39,7 @@ class Environment:
 
 
 @dataclass
-class _Layers:
+class Layers:
     """Merged raw data of an environment and, per key path, where it was set."""
 
     data: dict[str, Any]
@@ -83,30 +83,40 @@ def environment_file(root: Path, name: str) -> Path:
 
 def load_environment(root: Path, name: str) -> Environment:
     """Load, merge and check environment ``name``; raise InputError on any problem."""
-    layers = _load_layers(root, name, chain=())
+    layers = load_layers(root, name)
     if layers.data.get("abstract") is True:
         raise InputError(f"environment '{name}' is a layer (abstract: true); render an environment "
                          "that extends it", file=layers.files[-1], line=layers.locate(("abstract",))[1])
+    return environment_from_layers(name, layers)
+
+
+def load_layers(root: Path, name: str) -> Layers:
+    """The merged raw data of environment ``name`` and where each key was set."""
+    return _load_layers(root, name, chain=())
+
+
+def environment_from_layers(name: str, layers: Layers) -> Environment:
+    """Check merged ``layers`` against the model and the cross-key rules, and route traffic."""
     spec = build(EnvironmentFile, layers.data, layers.locate)
     _check(spec, layers)
     header = spec.traffic.header_route
+    subsets = set(spec.apps.backend_versions)
     try:
         routes = scenarios.resolve(
             spec.traffic.scenario,
             spec.traffic.weights,
             scenarios.HeaderMatch(header.header, header.exact, header.subset) if header else None,
-            set(spec.apps.backend_versions),
+            subsets,
         )
         for index, step in enumerate(spec.traffic.steps):
-            scenarios.check_weights(step, set(spec.apps.backend_versions),
-                                    ("traffic", "steps", index))  # type: ignore[arg-type]
+            scenarios.check_weights(step, subsets, ("traffic", "steps", index))
     except scenarios.ScenarioError as exc:
         file, line = layers.locate(exc.key)
         raise InputError(str(exc), file=file, line=line) from None
     return Environment(name=name, files=tuple(layers.files), spec=spec, routes=routes)
 
 
-def _load_layers(root: Path, name: str, chain: tuple[str, ...]) -> _Layers:
+def _load_layers(root: Path, name: str, chain: tuple[str, ...]) -> Layers:
     if name in chain:
         cycle = " -> ".join((*chain, name))
         raise InputError(f"'extends' forms a cycle ({cycle}); remove one of the links",
@@ -121,7 +131,7 @@ def _load_layers(root: Path, name: str, chain: tuple[str, ...]) -> _Layers:
     own_where = {key: (display, line) for key, line in lines.items()}
     parent = data.get("extends")
     if parent is None:
-        return _Layers(data=data, where=own_where, files=[display])
+        return Layers(data=data, where=own_where, files=[display])
     if not isinstance(parent, str):
         raise InputError("'extends' must name an environment, e.g. extends: base",
                          file=display, line=lines.get(("extends",)))
@@ -134,10 +144,10 @@ def _load_layers(root: Path, name: str, chain: tuple[str, ...]) -> _Layers:
     merged = deep_merge(base.data, child)
     merged.pop("abstract", None)
     where = {**base.where, **own_where}
-    return _Layers(data=merged, where=where, files=[*base.files, display])
+    return Layers(data=merged, where=where, files=[*base.files, display])
 
 
-def _check(spec: EnvironmentFile, layers: _Layers) -> None:
+def _check(spec: EnvironmentFile, layers: Layers) -> None:
     """Rules that span keys (the types were checked by typed_config)."""
 
     def fail(path: KeyPath, message: str) -> None:

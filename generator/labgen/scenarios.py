@@ -25,7 +25,7 @@ NAMES: tuple[str, ...] = (*BUILTIN, CUSTOM)
 class ScenarioError(ValueError):
     """A scenario that cannot be routed; ``key`` is the offending environment key."""
 
-    def __init__(self, message: str, key: tuple[str, ...]) -> None:
+    def __init__(self, message: str, key: tuple[str | int, ...]) -> None:
         super().__init__(message)
         self.key = key
 
@@ -57,7 +57,7 @@ class Routes:
         return ", ".join(f"{subset} {weight}%" for subset, weight in self.weights)
 
 
-def check_weights(weights: Mapping[str, int], subsets: set[str], key: tuple[str, ...]) -> None:
+def check_weights(weights: Mapping[str, int], subsets: set[str], key: tuple[str | int, ...]) -> None:
     """Weights are integers 0..100 over existing subsets and sum to 100."""
     for subset, weight in weights.items():
         if subset not in subsets:
