@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -71,8 +72,11 @@ class _Renderer:
         if self._engine is None:
             self._engine = get_engine(self.helm_binary)
         rendered, findings = render_validated(self.root, name, self._engine)
-        for finding in findings:
-            click.echo(str(finding), err=True)
+        if findings:
+            rules = Counter(finding.rule for finding in findings)
+            summary = ", ".join(f"{rule} x{count}" for rule, count in sorted(rules.items()))
+            click.echo(f"{tree_dir}: {len(findings)} warning(s) ({summary}); "
+                       f"list them with: labgen validate --env {name}", err=True)
         result = write_rendered(self.root, rendered)
         record(self.root, env, tree_dir, inputs)
         for rel in result.foreign:
