@@ -24,7 +24,7 @@ def test_kind_uses_port_forward_without_clashing_ports(run, project_root: Path) 
     assert "kubectl -n istio-system port-forward svc/grafana 3000:3000" in forwards
     assert "kubectl -n istio-system port-forward svc/tracing 16686:80" in forwards
     local_ports = [line.rsplit(" ", 1)[1].split(":")[0] for line in forwards]
-    assert len(local_ports) == len(set(local_ports)) == 5
+    assert len(local_ports) == len(set(local_ports)) == 4
     assert result.stderr == ""
 
 
