@@ -42,7 +42,7 @@ def make_repo(folder: Path, count: int) -> Path:
 
 def timed(args: list[str], cwd: Path | None = None) -> float:
     start = time.perf_counter()
-    subprocess.run(args, check=True, cwd=cwd, stdout=subprocess.DEVNULL)
+    subprocess.run(args, check=True, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - start
 
 

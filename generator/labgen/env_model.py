@@ -12,8 +12,8 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from . import scenarios
+from .env_files import DNS1123_LABEL
 
-DNS1123_LABEL = r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?"
 DNS_HINT = "use lowercase letters, digits and '-' (a DNS-1123 label, at most 63 characters)"
 #: Kubernetes minors with strict schemas in the pinned kubernetes-validate.
 KUBERNETES_VERSIONS = tuple(f"1.{minor}" for minor in range(25, 38))

@@ -7,19 +7,20 @@ is a pure function of the object returned by :func:`load_environment`.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import scenarios
-from .env_model import DNS1123_LABEL, EnvironmentFile
+from .env_files import ENV_DIR, available_environments, display, environment_file, names
+from .env_model import EnvironmentFile
 from .errors import InputError
 from .typed_config import build, deep_merge
 from .yaml_io import KeyPath, load_with_lines
 
-ENV_DIR = "environments"
-_NAME = re.compile(DNS1123_LABEL)
+__all__ = ["Environment", "Layers", "available_environments", "environment_file",
+           "environment_from_layers", "load_environment", "load_layers"]
+
 _MIN_OKE_VOLUME_GI = 50
 
 
@@ -51,34 +52,6 @@ class Layers:
             if path[:cut] in self.where:
                 return self.where[path[:cut]]
         return (self.files[-1] if self.files else None), None
-
-
-def available_environments(root: Path) -> list[str]:
-    """Names of the renderable environments (``abstract: true`` layers excluded)."""
-    names = []
-    for path in sorted((root / ENV_DIR).glob("*.yaml")):
-        if not _NAME.fullmatch(path.stem):
-            continue
-        data, _ = load_with_lines(path, _display(root, path))
-        if not (isinstance(data, dict) and data.get("abstract") is True):
-            names.append(path.stem)
-    return names
-
-
-def environment_file(root: Path, name: str) -> Path:
-    """The file of environment ``name``, refusing names that leave ``environments/``."""
-    if not _NAME.fullmatch(name):
-        raise InputError(f"environment name '{name}' is invalid; {_name_hint()}")
-    env_dir = (root / ENV_DIR).resolve()
-    path = root / ENV_DIR / f"{name}.yaml"
-    if path.is_symlink() and path.resolve().parent != env_dir:
-        raise InputError("is a link to a file outside environments/; copy the file in instead",
-                         file=_display(root, path))
-    if not path.is_file():
-        known = ", ".join(available_environments(root)) if env_dir.is_dir() else "none"
-        raise InputError(f"unknown environment '{name}'; available: {known or 'none'}",
-                         file=_display(root, path))
-    return path
 
 
 def load_environment(root: Path, name: str) -> Environment:
@@ -120,31 +93,31 @@ def _load_layers(root: Path, name: str, chain: tuple[str, ...]) -> Layers:
     if name in chain:
         cycle = " -> ".join((*chain, name))
         raise InputError(f"'extends' forms a cycle ({cycle}); remove one of the links",
-                         file=_display(root, environment_file(root, chain[-1])), line=1)
+                         file=display(root, environment_file(root, chain[-1])), line=1)
     path = environment_file(root, name)
-    display = _display(root, path)
-    data, lines = load_with_lines(path, display)
+    shown = display(root, path)
+    data, lines = load_with_lines(path, shown)
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise InputError("must be a mapping of settings (key: value)", file=display, line=1)
-    own_where = {key: (display, line) for key, line in lines.items()}
+        raise InputError("must be a mapping of settings (key: value)", file=shown, line=1)
+    own_where = {key: (shown, line) for key, line in lines.items()}
     parent = data.get("extends")
     if parent is None:
-        return Layers(data=data, where=own_where, files=[display])
+        return Layers(data=data, where=own_where, files=[shown])
     if not isinstance(parent, str):
         raise InputError("'extends' must name an environment, e.g. extends: base",
-                         file=display, line=lines.get(("extends",)))
+                         file=shown, line=lines.get(("extends",)))
     if not (root / ENV_DIR / f"{parent}.yaml").is_file():
-        known = ", ".join(n for n in _names(root) if n != name) or "none"
+        known = ", ".join(n for n in names(root) if n != name) or "none"
         raise InputError(f"extends '{parent}', which does not exist; known environments: {known}",
-                         file=display, line=lines.get(("extends",)))
+                         file=shown, line=lines.get(("extends",)))
     base = _load_layers(root, parent, (*chain, name))
     child = {key: value for key, value in data.items() if key not in ("extends", "abstract")}
     merged = deep_merge(base.data, child)
     merged.pop("abstract", None)
     where = {**base.where, **own_where}
-    return Layers(data=merged, where=where, files=[*base.files, display])
+    return Layers(data=merged, where=where, files=[*base.files, shown])
 
 
 def _check(spec: EnvironmentFile, layers: Layers) -> None:
@@ -185,18 +158,3 @@ def _check(spec: EnvironmentFile, layers: Layers) -> None:
 def _gibibytes(size: str) -> float:
     number, unit = int(size[:-2]), size[-2:]
     return number * {"Mi": 1 / 1024, "Gi": 1, "Ti": 1024}[unit]
-
-
-def _names(root: Path) -> list[str]:
-    return sorted(p.stem for p in (root / ENV_DIR).glob("*.yaml"))
-
-
-def _display(root: Path, path: Path) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
-
-
-def _name_hint() -> str:
-    return "use lowercase letters, digits and '-' (the file environments/<name>.yaml)"

@@ -14,7 +14,6 @@ import json
 from functools import cache
 from pathlib import Path
 
-from .environment import Environment
 from .tree_writer import digest, read_owned
 
 CACHE_DIR = ".labgen-cache"
@@ -37,16 +36,25 @@ def _code_digest() -> str:
     return _hash_files(files, _PACKAGE)
 
 
-@cache
 def _charts_digest(charts: Path) -> str:
-    return _hash_files(sorted(p for p in charts.rglob("*") if p.is_file()), charts)
+    files = sorted(p for p in charts.rglob("*") if p.is_file())
+    stamp = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    return _charts_digest_of(stamp, charts)
 
 
-def inputs_digest(root: Path, env: Environment, engine_name: str) -> str:
+@cache
+def _charts_digest_of(stamp: tuple[tuple[str, int, int], ...], charts: Path) -> str:
+    """Hashing the chart files is done once per process for the same files on disk."""
+    return _hash_files([Path(path) for path, _mtime, _size in stamp], charts)
+
+
+def inputs_digest(root: Path, files: tuple[str, ...], engine_name: str) -> str:
+    """Digest of an environment's input ``files`` (see env_files.input_files), the charts,
+    labgen's code and the engine."""
     h = hashlib.sha256()
     for part in (_code_digest(), _charts_digest((root / "charts").resolve()), engine_name):
         h.update(part.encode())
-    for rel in env.files:
+    for rel in files:
         h.update(rel.encode())
         h.update((root / rel).read_bytes())
     return h.hexdigest()
@@ -56,10 +64,10 @@ def _cache_file(root: Path, env_name: str) -> Path:
     return root / CACHE_DIR / f"{env_name}.json"
 
 
-def is_fresh(root: Path, env: Environment, tree_dir: str, inputs: str) -> bool:
+def is_fresh(root: Path, env_name: str, tree_dir: str, inputs: str) -> bool:
     """True when ``inputs`` match the last render and its files are untouched on disk."""
     try:
-        recorded = json.loads(_cache_file(root, env.name).read_text(encoding="utf-8"))
+        recorded = json.loads(_cache_file(root, env_name).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
     if recorded.get("inputs") != inputs:
@@ -77,9 +85,9 @@ def is_fresh(root: Path, env: Environment, tree_dir: str, inputs: str) -> bool:
     return True
 
 
-def record(root: Path, env: Environment, tree_dir: str, inputs: str) -> None:
+def record(root: Path, env_name: str, tree_dir: str, inputs: str) -> None:
     """Remember ``inputs`` and the files now on disk (written only when it changes)."""
-    path = _cache_file(root, env.name)
+    path = _cache_file(root, env_name)
     text = json.dumps({"inputs": inputs, "files": read_owned(root / tree_dir)}, indent=1,
                       sort_keys=True) + "\n"
     try:

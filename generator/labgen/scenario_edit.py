@@ -25,7 +25,8 @@ from ruamel.yaml.error import CommentMark, YAMLError
 from ruamel.yaml.tokens import CommentToken
 
 from . import scenarios
-from .environment import ENV_DIR, Environment, environment_file, load_environment
+from .env_files import ENV_DIR, environment_file
+from .environment import Environment, load_environment
 from .errors import InputError
 from .yaml_io import round_trip
 

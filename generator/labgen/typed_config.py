@@ -34,6 +34,16 @@ def camel(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
+_HINTS: dict[Any, dict[str, Any]] = {}
+
+
+def _hints(cls: Any) -> dict[str, Any]:
+    """Resolved field annotations of a model class (resolving them is slow; done once)."""
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls)
+    return _HINTS[cls]
+
+
 def yaml_key(f: dataclasses.Field[Any]) -> str:
     """The YAML key of a dataclass field: ``metadata['key']`` or its camelCase name."""
     return str(f.metadata.get("key", camel(f.name)))
@@ -121,7 +131,7 @@ class _Converter:
             value = {}
         if not isinstance(value, dict):
             self.fail(path, f"{dotted(path)}: expected a mapping, got {_kind(value)}")
-        hints = typing.get_type_hints(cls)
+        hints = _hints(cls)
         fields = {yaml_key(f): f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
         for key in value:
             if key not in fields:
@@ -200,7 +210,7 @@ def _schema_for(tp: Any, meta: Mapping[str, Any], defs: dict[str, Any]) -> dict[
     origin = get_origin(tp)
     out: dict[str, Any]
     if dataclasses.is_dataclass(tp) and isinstance(tp, type):
-        hints = typing.get_type_hints(tp)
+        hints = _hints(tp)
         props = {}
         for f in dataclasses.fields(tp):
             prop = _schema_for(hints[f.name], f.metadata, defs)

@@ -7,15 +7,19 @@ and refuses duplicate keys (PyYAML silently keeps the last one).
 
 from __future__ import annotations
 
+import copy
+import functools
 import io
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from ruamel.yaml import YAML
 
 from .errors import InputError
+
+if TYPE_CHECKING:
+    from ruamel.yaml import YAML
 
 #: A key path into a YAML document, e.g. ``("traffic", "weights", "v1")``.
 KeyPath = tuple[str | int, ...]
@@ -26,8 +30,8 @@ MAX_INPUT_BYTES = 1_000_000
 MAX_NODES = 100_000
 
 
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that records key lines and rejects duplicates."""
+#: Composes the node graph (with line marks); libyaml's parser when PyYAML has it.
+_Composer: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def load_with_lines(path: Path, display: str | None = None) -> tuple[Any, dict[KeyPath, int]]:
@@ -35,12 +39,19 @@ def load_with_lines(path: Path, display: str | None = None) -> tuple[Any, dict[K
 
     Raises :class:`InputError` naming the file and line for malformed YAML,
     duplicate keys, non-UTF-8 bytes, oversized files and alias bombs.
+    The same unchanged file is parsed once per process (layers are shared).
     """
     name = display or str(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror}", file=name) from None
+    data, lines = _load_bytes(raw, name)
+    return copy.deepcopy(data), dict(lines)
+
+
+@functools.lru_cache(maxsize=256)
+def _load_bytes(raw: bytes, name: str) -> tuple[Any, dict[KeyPath, int]]:
     if len(raw) > MAX_INPUT_BYTES:
         raise InputError(
             f"file is {len(raw)} bytes, more than the {MAX_INPUT_BYTES} labgen accepts; "
@@ -57,7 +68,17 @@ def load_with_lines(path: Path, display: str | None = None) -> tuple[Any, dict[K
 
 def loads_with_lines(text: str, name: str) -> tuple[Any, dict[KeyPath, int]]:
     """Like :func:`load_with_lines` for text already in memory."""
-    loader = _LineLoader(text)
+    try:
+        return _compose_and_construct(_Composer, text, name)
+    except InputError:
+        if _Composer is yaml.SafeLoader:
+            raise
+    # libyaml's messages are terser: parse again with PyYAML's own parser for the error.
+    return _compose_and_construct(yaml.SafeLoader, text, name)
+
+
+def _compose_and_construct(loader_class: Any, text: str, name: str) -> tuple[Any, dict[KeyPath, int]]:
+    loader = loader_class(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -173,6 +194,8 @@ def dump(data: Any, *, sort_keys: bool = True) -> str:
 
 def round_trip() -> YAML:
     """The one ruamel.yaml configuration for editing user files in place."""
+    from ruamel.yaml import YAML  # deferred: only the scenario commands edit files
+
     rt = YAML(typ="rt")
     rt.preserve_quotes = True
     rt.width = 4096

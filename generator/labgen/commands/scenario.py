@@ -134,8 +134,8 @@ def _change(root: Path, env_name: str, scenario_name: str, split: Mapping[str, i
         result = write_rendered(root, rendered)
         # Same bookkeeping as `labgen render`, so its next run knows the tree is fresh.
         engine_name = "cli" if helm_binary or os.environ.get(HELM_BINARY_ENV) else "embedded"
-        record(root, rendered.env, rendered.tree_dir,
-               inputs_digest(root, rendered.env, engine_name))
+        record(root, env_name, rendered.tree_dir,
+               inputs_digest(root, rendered.env.files, engine_name))
         return findings, result
 
     findings, result = apply_edit(edit, rerender)

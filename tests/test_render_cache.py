@@ -1,0 +1,54 @@
+"""A render whose inputs did not change skips Helm; any input change renders again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import labgen.helm_engine
+
+
+def _refuse_helm(*args: object, **kwargs: object) -> None:
+    raise AssertionError("Helm was asked to render although nothing changed")
+
+
+def test_unchanged_inputs_skip_helm(lab: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert run("render", "--env", "kind", "--root", str(lab)).exit_code == 0
+    monkeypatch.setattr(labgen.helm_engine, "get_engine", _refuse_helm)
+    result = run("render", "--env", "kind", "--root", str(lab))
+    assert result.exit_code == 0
+    assert result.stdout == "gitops/kind: up to date\n"
+
+
+def test_a_chart_change_renders_again(lab: Path, run) -> None:
+    (lab / "environments" / "hydrated.yaml").write_text(
+        "extends: kind\nargocd:\n  renderedManifests: true\n")
+    assert run("render", "--env", "hydrated", "--root", str(lab)).exit_code == 0
+    values = lab / "charts" / "olympic-lab" / "charts" / "olympic-apps" / "values.yaml"
+    values.write_text(values.read_text().replace("512Mi", "640Mi"))
+    result = run("render", "--env", "hydrated", "--root", str(lab))
+    assert result.exit_code == 0
+    assert "written" in result.stdout
+    frontend = lab / "gitops" / "hydrated" / "manifests" / "olympic" / "deployment-frontend-app.yaml"
+    assert "640Mi" in frontend.read_text()
+
+
+def test_a_layer_change_renders_again(lab: Path, run) -> None:
+    assert run("render", "--env", "kind", "--root", str(lab)).exit_code == 0
+    base = lab / "environments" / "base.yaml"
+    base.write_text(base.read_text().replace("prometheusRetention: 15d", "prometheusRetention: 7d"))
+    result = run("render", "--env", "kind", "--root", str(lab))
+    assert result.exit_code == 0
+    assert "written" in result.stdout
+    assert "retention: 7d" in (lab / "gitops" / "kind" / "values.yaml").read_text()
+
+
+def test_a_hand_edit_is_rendered_over(lab: Path, run) -> None:
+    assert run("render", "--env", "kind", "--root", str(lab)).exit_code == 0
+    values = lab / "gitops" / "kind" / "values.yaml"
+    original = values.read_text()
+    values.write_text(original + "extra: true\n")
+    result = run("render", "--env", "kind", "--root", str(lab))
+    assert result.exit_code == 0
+    assert values.read_text() == original
