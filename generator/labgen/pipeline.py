@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -36,3 +37,11 @@ def validate_rendered(root: Path, rendered: RenderedEnvironment, *, strict: bool
         planned_files=frozenset(rendered.tree),
     )
     return list(validate_documents([*rendered.manifests, *rendered.argocd], options))
+
+
+def warnings_summary(tree_dir: str, env_name: str, findings: list[Any]) -> str:
+    """One line for the warnings of a render: counts per rule and where to see them all."""
+    rules = Counter(finding.rule for finding in findings)
+    summary = ", ".join(f"{rule} x{count}" for rule, count in sorted(rules.items()))
+    return (f"{tree_dir}: {len(findings)} warning(s) ({summary}); "
+            f"list them with: labgen validate --env {env_name}")

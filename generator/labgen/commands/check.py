@@ -28,7 +28,7 @@ def check(env_names: tuple[str, ...], all_envs: bool, strict: bool, root: Path,
     from ..environment import available_environments
     from ..errors import FindingsError, InputError
     from ..helm_engine import get_engine
-    from ..pipeline import validate_rendered
+    from ..pipeline import validate_rendered, warnings_summary
     from ..render import render_environment
 
     if all_envs == bool(env_names):
@@ -47,8 +47,11 @@ def check(env_names: tuple[str, ...], all_envs: bool, strict: bool, root: Path,
             click.echo(str(drift))
         findings = validate_rendered(root, rendered, strict=strict)
         errors = [f for f in findings if f.severity == "error"]
-        for finding in findings:
-            click.echo(str(finding), err=finding.severity != "error")
+        for finding in errors:
+            click.echo(str(finding))
+        warnings = [f for f in findings if f.severity != "error"]
+        if warnings:
+            click.echo(warnings_summary(rendered.tree_dir, name, warnings), err=True)
         problems += len(drifts) + len(errors)
         if not drifts and not errors:
             click.echo(f"{rendered.tree_dir}: matches its inputs")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -68,17 +67,14 @@ class _Renderer:
             return f"{tree_dir}: up to date"
         # Deferred: Helm, Jinja2 and the validators load only when something must render.
         from ..helm_engine import get_engine
-        from ..pipeline import render_validated
+        from ..pipeline import render_validated, warnings_summary
         from ..render import write_rendered
 
         if self._engine is None:
             self._engine = get_engine(self.helm_binary)
         rendered, findings = render_validated(self.root, name, self._engine)
         if findings:
-            rules = Counter(finding.rule for finding in findings)
-            summary = ", ".join(f"{rule} x{count}" for rule, count in sorted(rules.items()))
-            click.echo(f"{tree_dir}: {len(findings)} warning(s) ({summary}); "
-                       f"list them with: labgen validate --env {name}", err=True)
+            click.echo(warnings_summary(tree_dir, name, findings), err=True)
         result = write_rendered(self.root, rendered)
         record(self.root, name, tree_dir, inputs)
         for rel in result.foreign:
