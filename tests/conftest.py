@@ -91,3 +91,10 @@ def render_umbrella() -> Callable[..., list[Manifest]]:
         return docs
 
     return render
+
+
+# Hypothesis: the same examples on every run, and no example database in the checkout.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("labgen", database=None, derandomize=True)
+_hypothesis_settings.load_profile("labgen")

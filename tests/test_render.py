@@ -132,3 +132,25 @@ def test_helm_failure_writes_nothing(lab: Path, run) -> None:
     assert "notAValue" in result.stderr
     assert len(result.stderr.splitlines()) == 1
     assert not (lab / "gitops" / "broken").exists()
+
+
+def test_killing_labgen_mid_render_leaves_the_previous_tree(lab: Path, run) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from labgen.tree_writer import FAULT_ENV
+
+    assert run("render", "--env", "kind", "--root", str(lab)).exit_code == 0
+    before = _tree(lab / "gitops" / "kind")
+    env_file = lab / "environments" / "kind.yaml"
+    env_file.write_text(env_file.read_text().replace("scenario: canary", "scenario: all-v3"))
+    proc = subprocess.run(
+        [sys.executable, "-m", "labgen", "render", "--env", "kind", "--root", str(lab)],
+        env={**os.environ, FAULT_ENV: "values.yaml"}, capture_output=True, check=False)
+    assert proc.returncode == 70  # died inside the writer, after staging values.yaml
+    assert _tree(lab / "gitops" / "kind") == before
+    result = run("render", "--env", "kind", "--root", str(lab))
+    assert result.exit_code == 0
+    assert "all-v3" in (lab / "gitops" / "kind" / "values.yaml").read_text()
+    assert not list((lab / "gitops").glob(".*staging*"))

@@ -1,23 +1,32 @@
-"""Skip work when nothing changed: the inputs digest of an environment.
+"""Skip work when nothing changed.
 
-A render records, per environment, the digest of everything its output
-depends on (its environment files, the charts, labgen's own code and
-templates) and the hashes of the files it wrote, in ``.labgen-cache/``
-(not committed). The next render compares: same inputs and the same files on
-disk mean the tree is up to date, without running Helm or validation.
+A render records in ``.labgen-cache/<env>.json`` (not committed) what its
+output depended on: the digest of its environment files, the charts and
+labgen's own code and templates, and the hashes of the files it wrote. The
+next render asks :meth:`RenderCache.is_fresh` first:
+
+1. the quick way, like make or git's index: if no input file and no written
+   file changed size or modification time, nothing changed;
+2. otherwise by content: same input digest and the same written files on disk.
+
+Fresh means up to date: no Helm, no validation, no write. One
+:class:`RenderCache` serves one command run: the shared inputs (code and
+charts) are listed and fingerprinted once for all its environments.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from functools import cache
+from functools import cached_property
 from pathlib import Path
+from typing import Any
 
-from .tree_writer import digest, read_owned
+from .tree_writer import OWNED, digest, read_owned
 
 CACHE_DIR = ".labgen-cache"
 _PACKAGE = Path(__file__).resolve().parent
+_CODE_SUFFIXES = {".py", ".j2", ".json"}
 
 
 def _hash_files(paths: list[Path], base: Path) -> str:
@@ -30,72 +39,101 @@ def _hash_files(paths: list[Path], base: Path) -> str:
     return h.hexdigest()
 
 
-@cache
-def _code_digest() -> str:
-    files = sorted(p for p in _PACKAGE.rglob("*") if p.is_file() and p.suffix in {".py", ".j2", ".json"})
-    return _hash_files(files, _PACKAGE)
-
-
-def _charts_digest(charts: Path) -> str:
-    files = sorted(p for p in charts.rglob("*") if p.is_file())
-    stamp = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
-    return _charts_digest_of(stamp, charts)
-
-
-@cache
-def _charts_digest_of(stamp: tuple[tuple[str, int, int], ...], charts: Path) -> str:
-    """Hashing the chart files is done once per process for the same files on disk."""
-    return _hash_files([Path(path) for path, _mtime, _size in stamp], charts)
-
-
-def inputs_digest(root: Path, files: tuple[str, ...], engine_name: str) -> str:
-    """Digest of an environment's input ``files`` (see env_files.input_files), the charts,
-    labgen's code and the engine."""
+def _stamp(paths: list[Path]) -> str:
+    """Names, sizes and modification times: a cheap fingerprint (no file is read)."""
     h = hashlib.sha256()
-    for part in (_code_digest(), _charts_digest((root / "charts").resolve()), engine_name):
-        h.update(part.encode())
-    for rel in files:
-        h.update(rel.encode())
-        h.update((root / rel).read_bytes())
+    for path in paths:
+        try:
+            info = path.stat()
+        except OSError:
+            h.update(f"{path}\0missing\0".encode())
+            continue
+        h.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
     return h.hexdigest()
 
 
-def _cache_file(root: Path, env_name: str) -> Path:
-    return root / CACHE_DIR / f"{env_name}.json"
+class RenderCache:
+    """Freshness of environments rendered from one repository with one Helm engine."""
 
+    def __init__(self, root: Path, engine_name: str) -> None:
+        self.root = root
+        self.engine_name = engine_name
 
-def is_fresh(root: Path, env_name: str, tree_dir: str, inputs: str) -> bool:
-    """True when ``inputs`` match the last render and its files are untouched on disk."""
-    try:
-        recorded = json.loads(_cache_file(root, env_name).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    if recorded.get("inputs") != inputs:
-        return False
-    target = root / tree_dir
-    owned = read_owned(target)
-    if not owned or owned != recorded.get("files"):
-        return False
-    for rel, sha in owned.items():
+    @cached_property
+    def _code_files(self) -> list[Path]:
+        return sorted(p for p in _PACKAGE.rglob("*") if p.is_file() and p.suffix in _CODE_SUFFIXES)
+
+    @cached_property
+    def _chart_files(self) -> list[Path]:
+        return sorted(p for p in (self.root / "charts").resolve().rglob("*") if p.is_file())
+
+    @cached_property
+    def _shared_stamp(self) -> str:
+        return _stamp([*self._code_files, *self._chart_files]) + self.engine_name
+
+    @cached_property
+    def _shared_digest(self) -> str:
+        code = _hash_files(self._code_files, _PACKAGE)
+        charts = _hash_files(self._chart_files, (self.root / "charts").resolve())
+        return hashlib.sha256(f"{code}\0{charts}\0{self.engine_name}".encode()).hexdigest()
+
+    def inputs_digest(self, files: tuple[str, ...]) -> str:
+        """Digest by content of an environment's input ``files`` and the shared inputs."""
+        h = hashlib.sha256(self._shared_digest.encode())
+        for rel in files:
+            h.update(rel.encode())
+            h.update((self.root / rel).read_bytes())
+        return h.hexdigest()
+
+    def _quick_stamp(self, files: tuple[str, ...], tree_dir: str) -> str:
+        target = self.root / tree_dir
+        written = [target / OWNED, *(target / rel for rel in sorted(read_owned(target)))]
+        return self._shared_stamp + _stamp([*(self.root / rel for rel in files), *written])
+
+    def _cache_file(self, env_name: str) -> Path:
+        return self.root / CACHE_DIR / f"{env_name}.json"
+
+    def _recorded(self, env_name: str) -> dict[str, Any]:
         try:
-            if digest((target / rel).read_text(encoding="utf-8")) != sha:
-                return False
-        except (OSError, UnicodeDecodeError):
+            data = json.loads(self._cache_file(env_name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def is_fresh(self, env_name: str, tree_dir: str, files: tuple[str, ...]) -> bool:
+        """True when the last render's inputs are unchanged and its files untouched on disk."""
+        recorded = self._recorded(env_name)
+        if not recorded:
             return False
-    return True
+        if recorded.get("stamp") == self._quick_stamp(files, tree_dir):
+            return True
+        if recorded.get("inputs") != self.inputs_digest(files):
+            return False
+        target = self.root / tree_dir
+        owned = read_owned(target)
+        if not owned or owned != recorded.get("files"):
+            return False
+        for rel, sha in owned.items():
+            try:
+                if digest((target / rel).read_text(encoding="utf-8")) != sha:
+                    return False
+            except (OSError, UnicodeDecodeError):
+                return False
+        self.record(env_name, tree_dir, files)  # same content, new stamps
+        return True
 
-
-def record(root: Path, env_name: str, tree_dir: str, inputs: str) -> None:
-    """Remember ``inputs`` and the files now on disk (written only when it changes)."""
-    path = _cache_file(root, env_name)
-    text = json.dumps({"inputs": inputs, "files": read_owned(root / tree_dir)}, indent=1,
-                      sort_keys=True) + "\n"
-    try:
-        if path.read_text(encoding="utf-8") == text:
-            return
-    except OSError:
-        pass
-    path.parent.mkdir(exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    def record(self, env_name: str, tree_dir: str, files: tuple[str, ...]) -> None:
+        """Remember the inputs and the files now on disk (written only when it changes)."""
+        path = self._cache_file(env_name)
+        entry = {"inputs": self.inputs_digest(files), "files": read_owned(self.root / tree_dir),
+                 "stamp": self._quick_stamp(files, tree_dir)}
+        text = json.dumps(entry, indent=1, sort_keys=True) + "\n"
+        try:
+            if path.read_text(encoding="utf-8") == text:
+                return
+        except OSError:
+            pass
+        path.parent.mkdir(exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)

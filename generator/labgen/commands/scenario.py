@@ -122,7 +122,7 @@ def _change(root: Path, env_name: str, scenario_name: str, split: Mapping[str, i
     from ..helm_engine import HELM_BINARY_ENV, get_engine
     from ..pipeline import render_validated
     from ..render import write_rendered
-    from ..render_cache import inputs_digest, record
+    from ..render_cache import RenderCache
     from ..scenario_edit import apply_edit, plan_traffic_edit
 
     before = load_environment(root, env_name).routes
@@ -134,8 +134,7 @@ def _change(root: Path, env_name: str, scenario_name: str, split: Mapping[str, i
         result = write_rendered(root, rendered)
         # Same bookkeeping as `labgen render`, so its next run knows the tree is fresh.
         engine_name = "cli" if helm_binary or os.environ.get(HELM_BINARY_ENV) else "embedded"
-        record(root, env_name, rendered.tree_dir,
-               inputs_digest(root, rendered.env.files, engine_name))
+        RenderCache(root, engine_name).record(env_name, rendered.tree_dir, rendered.env.files)
         return findings, result
 
     findings, result = apply_edit(edit, rerender)
