@@ -32,3 +32,16 @@ def service_port(docs: list[Doc], url: str) -> tuple[Doc, dict[str, Any]]:
     ports = [p for p in services[0]["spec"]["ports"] if p["port"] == port]
     assert ports, f"{url}: Service {name} has no port {port}"
     return services[0], ports[0]
+
+
+def strictly_valid(docs: list[Doc], source: str) -> list[Doc]:
+    """The documents rendered from templates under ``source``, each checked against
+    kubernetes-validate's strict Kubernetes 1.34 schema (unknown fields are errors)."""
+    import kubernetes_validate
+
+    mine = [d for d in docs if d["__source__"].startswith(source)]
+    assert mine, f"nothing rendered from {source}"
+    for doc in mine:
+        manifest = {k: v for k, v in doc.items() if k != "__source__"}
+        kubernetes_validate.validate(manifest, "1.34.0", strict=True)
+    return mine

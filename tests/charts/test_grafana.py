@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from chart_docs import Doc, one
+from chart_docs import Doc, one, strictly_valid
 
 from labgen.chart_values import chart_values
 from labgen.environment import load_environment
@@ -271,10 +271,4 @@ def test_accepts_what_labgen_writes(render_umbrella, env_name):
 @pytest.mark.parametrize("values", VALID_K8S_CASES)
 def test_manifests_are_valid_kubernetes_objects(render_umbrella, values):
     """Strict Kubernetes 1.34 schemas (kubernetes-validate): unknown fields are errors."""
-    import kubernetes_validate
-
-    mine = [d for d in render_umbrella(values) if d["__source__"].startswith(SOURCE)]
-    assert mine
-    for doc in mine:
-        manifest = {k: v for k, v in doc.items() if k != "__source__"}
-        kubernetes_validate.validate(manifest, "1.34.0", strict=True)
+    strictly_valid(render_umbrella(values), SOURCE)
