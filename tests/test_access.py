@@ -24,14 +24,14 @@ def test_kind_uses_port_forward_without_clashing_ports(run, project_root: Path) 
     assert "kubectl -n istio-system port-forward svc/grafana 3000:3000" in forwards
     assert "kubectl -n istio-system port-forward svc/tracing 16686:80" in forwards
     local_ports = [line.rsplit(" ", 1)[1].split(":")[0] for line in forwards]
-    assert len(local_ports) == len(set(local_ports)) == 4
+    assert len(local_ports) == len(set(local_ports)) == 5
     assert result.stderr == ""
 
 
 def test_workshop_lists_every_participant_with_its_own_ports(run, project_root: Path) -> None:
     result = run("access", "--env", "workshop", "--root", str(project_root))
     assert result.exit_code == 0
-    headers = [line for line in result.stdout.splitlines() if not line.startswith(" ")]
+    headers = [line for line in result.stdout.splitlines() if line.startswith("team-")]
     assert len(headers) == 30
     block = result.stdout.split("team-02 (")[1].split("team-03 (")[0]
     assert "Grafana: http://<node-ip>:31300/" in block

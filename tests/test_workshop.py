@@ -99,7 +99,7 @@ def test_render_n_clusters(lab: Path, run, count: int) -> None:
         assert appset["spec"]["template"]["metadata"]["name"] == f"{{{{.name}}}}-{part}"
     readme = files["README.md"]
     for name in names:
-        assert re.search(rf"^\| {name} \| https://203\.0\.113\.\d+:6443 \| http://<node-ip>:30300/ ",
+        assert re.search(rf"^\| {name} \| https://203\.0\.113\.\d+:6443 \| `http://<node-ip>:30300/` ",
                          readme, re.MULTILINE), name
 
 
@@ -151,8 +151,8 @@ def test_override_reaches_only_its_cluster(workshop: RenderedEnvironment) -> Non
 
 def test_readme_lists_overridden_node_port(workshop: RenderedEnvironment) -> None:
     readme = workshop.tree["gitops/workshop/README.md"]
-    assert "| team-02 | https://203.0.113.12:6443 | http://<node-ip>:31300/ |" in readme
-    assert "| team-01 | https://203.0.113.11:6443 | http://<node-ip>:30300/ |" in readme
+    assert "| team-02 | https://203.0.113.12:6443 | `http://<node-ip>:31300/` |" in readme
+    assert "| team-01 | https://203.0.113.11:6443 | `http://<node-ip>:30300/` |" in readme
 
 
 def test_applicationsets_validate_against_the_upstream_crd(

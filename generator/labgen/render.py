@@ -118,6 +118,19 @@ def _render_clusters(root: Path, env: Environment, engine: HelmEngine) -> Render
         clusters={r.participant.name: r.manifests for r in renders})
 
 
+def login_notes(env: Environment) -> list[str]:
+    """How a person logs in to the UIs (README and ``labgen access``)."""
+    spec = env.spec
+    ns = spec.namespaces.observability
+    notes = []
+    if spec.components.grafana:
+        notes.append("Grafana: the first login is `admin` / `admin` and Grafana asks for a new "
+                     "password at once (or set `grafana.admin.existingSecret` through `helmValues`).")
+    if spec.components.kiali and spec.observability.kiali_auth_strategy == "token":
+        notes.append(f"Kiali asks for a token: `kubectl -n {ns} create token kiali`.")
+    return notes
+
+
 def _readme(env: Environment, files: dict[str, str], **extra: Any) -> str:
     spec = env.spec
     context: dict[str, Any] = dict(
@@ -132,6 +145,7 @@ def _readme(env: Environment, files: dict[str, str], **extra: Any) -> str:
         rendered_manifests=spec.argocd.rendered_manifests,
         scenario=env.routes.scenario, traffic=env.routes.describe(),
         access=[*ui_access(env), app_access(env)], warnings=warnings_of(env),
+        login_notes=login_notes(env),
         participants=[],
     )
     return jinja_env.render("README.md.j2", **{**context, **extra})

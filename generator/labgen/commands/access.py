@@ -20,7 +20,7 @@ def access(env_name: str, root: Path) -> None:
     from ..access import app_access, cluster_access, ui_access
     from ..clusters import expand_clusters, has_clusters
     from ..environment import load_environment
-    from ..render import warnings_of
+    from ..render import login_notes, warnings_of
 
     env = load_environment(root, env_name)
     if has_clusters(env):
@@ -34,5 +34,7 @@ def access(env_name: str, root: Path) -> None:
         for item in [*ui_access(env), app_access(env)]:
             click.echo(f"{item.title}: {item.url}")
             click.echo(f"  {item.command}")
+    for note in login_notes(env):
+        click.echo(note)
     for warning in warnings_of(env):
         click.echo(f"warning: {warning}", err=True)
