@@ -66,7 +66,7 @@ def render_environment(root: Path, name: str, engine: HelmEngine) -> RenderedEnv
     # Render from the file's own text, exactly what Argo CD will read.
     rendered = engine.render(root / CHART_PATH, yaml.safe_load(text), release=RELEASE_NAME,
                              namespace=env.spec.namespaces.apps)
-    manifests = parse_documents(rendered)
+    manifests = parse_documents(repository_paths(rendered))
     argocd_files = render_tree(env, manifests)
     base = tree_dir(env)
     tree = {f"{base}/{rel}": body for rel, body in argocd_files.items()}
@@ -76,6 +76,13 @@ def render_environment(root: Path, name: str, engine: HelmEngine) -> RenderedEnv
                               if not rel.startswith(f"{MANIFESTS_DIR}/")})
     return RenderedEnvironment(env=env, values=values, tree=dict(sorted(tree.items())),
                                manifests=manifests, argocd=argocd)
+
+
+def repository_paths(rendered: dict[str, str]) -> dict[str, str]:
+    """Helm's template paths (``olympic-lab/charts/x/templates/y.yaml``) as paths in the
+    repository (``charts/olympic-lab/charts/x/...``), so findings point at real files."""
+    parent = CHART_PATH.rpartition("/")[0]
+    return {f"{parent}/{path}": text for path, text in rendered.items()}
 
 
 def warnings_of(env: Environment) -> list[str]:
