@@ -64,6 +64,6 @@ CHECKS: tuple[SemanticCheck, ...] = tuple(_register(m) for m in (
 
 def run_checks(documents: Iterable[Document], options: ValidationOptions) -> Iterator[Finding]:
     """Every registered check over ``documents``."""
-    inventory = Inventory.of(documents)
+    inventory = Inventory.of(documents, complete=options.complete)
     for check in CHECKS:
         yield from check.run(inventory, options)

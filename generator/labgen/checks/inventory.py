@@ -77,10 +77,13 @@ class Inventory:
     _by_label: dict[tuple[str, str], list[PodTemplate]] = field(default_factory=dict)
     #: Indexes that checks build once per run.
     memo: dict[str, Any] = field(default_factory=dict)
+    #: False when the documents are a part of what runs (``validate PATH...``).
+    complete: bool = True
 
     @classmethod
-    def of(cls, documents: Iterable[Document]) -> Inventory:
-        inventory = cls([doc for doc in documents if isinstance(doc.body, Mapping)])
+    def of(cls, documents: Iterable[Document], *, complete: bool = True) -> Inventory:
+        inventory = cls([doc for doc in documents if isinstance(doc.body, Mapping)],
+                        complete=complete)
         for doc in inventory.documents:
             inventory.by_kind.setdefault(doc.kind, []).append(doc)
             if doc.kind in WORKLOAD_KINDS:
@@ -126,13 +129,25 @@ class Inventory:
         if host == "localhost" or "*" in host or all(p.isdigit() for p in parts):
             return None
         if len(parts) == 1:
-            return self.services(parts[0], namespace)
+            return self.services(parts[0], namespace) if self._judged(namespace) else None
         rest = ".".join(parts[2:])
         if len(parts) == 2 and parts[1] not in self.namespaces() and parts[1] != namespace:
             return None
         if len(parts) > 2 and rest not in CLUSTER_SUFFIXES:
             return None
-        return self.services(parts[0], parts[1])
+        return self.services(parts[0], parts[1]) if self._judged(parts[1]) else None
+
+    def judges_templates(self, namespace: str) -> bool:
+        """Whether "selects no pod template" can be said of ``namespace``: always for a
+        complete run; for part of one, only when some workload of it is among the files."""
+        return self.complete or any(same_namespace(t.namespace, namespace) for t in self.templates)
+
+    def _judged(self, namespace: str) -> bool:
+        """Whether a Service lookup in ``namespace`` can fail: always for a complete run;
+        for part of one, only when some Service of that namespace is among the files."""
+        if self.complete:
+            return True
+        return any(same_namespace(doc.namespace, namespace) for doc in self.kind("Service"))
 
     def templates_selected(self, selector: Mapping[str, Any], namespace: str) -> list[PodTemplate]:
         if not selector:

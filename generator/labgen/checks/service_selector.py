@@ -27,7 +27,7 @@ report = Reporter(ID, SEVERITY)
 def run(inventory: Inventory, options: ValidationOptions) -> Iterator[Finding]:
     for service in inventory.kind("Service"):
         selector = service_selector(service)
-        if not selector:
+        if not selector or not inventory.judges_templates(service.namespace):
             continue
         templates = inventory.templates_selected(selector, service.namespace)
         if not templates:

@@ -77,15 +77,30 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], env_name: str | None,
 
         version = kubernetes_version or "1.34"
         documents = load_paths(paths)
+        if not documents:
+            click.echo("no Kubernetes manifests among the given paths (Helm chart sources and "
+                       "environment files are left out: use --env)", err=True)
         options = ValidationOptions(kubernetes_version=version, strict=strict,
-                                    crd_paths=crd_paths, repo_root=root)
+                                    crd_paths=crd_paths, repo_root=root, complete=False)
     if not schema_folder(options.kubernetes_version).is_dir():
         raise InputError(f"no Kubernetes schemas for {options.kubernetes_version}; "
                          f"supported: {', '.join(supported_versions())}")
-    findings = validate_documents(documents, options)
+    groups = _trees(documents) if paths else [documents]
+    findings = sorted(finding for group in groups for finding in validate_documents(group, options))
     click.echo(REPORTERS[output_format](findings), nl=False)
     if has_errors(findings):
         ctx.exit(1)
+
+
+def _trees(documents: list[Document]) -> list[list[Document]]:
+    """Each ``gitops/<env>/`` tree is its own Argo CD world (its own cluster and project):
+    files given together are validated per tree, everything else as one set."""
+    groups: dict[str, list[Document]] = {}
+    for doc in documents:
+        parts = doc.file.split("/")
+        key = "/".join(parts[:parts.index("gitops") + 2]) if "gitops" in parts[:-2] else ""
+        groups.setdefault(key, []).append(doc)
+    return [groups[key] for key in sorted(groups)]
 
 
 def _environment(root: Path, name: str, helm_binary: str | None, strict: bool,

@@ -11,13 +11,27 @@ from ..manifests import Document, documents_of
 SUFFIXES = (".yaml", ".yml")
 
 
+def is_manifest_file(path: Path) -> bool:
+    """Whether ``path`` holds Kubernetes manifests: not a Helm chart's own files
+    (``Chart.yaml``, ``values*.yaml``, ``templates/``) nor labgen's environment files,
+    which ``labgen validate --env`` checks through a render."""
+    name = path.name
+    if name in ("Chart.yaml", "Chart.lock") or name.startswith("values") or name.endswith(
+            (".values.yaml", ".values.yml")):
+        return False
+    return not ({"templates", "environments"} & set(path.parts[:-1]))
+
+
 def yaml_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """``paths`` themselves when files; ``*.yaml``/``*.yml`` below them (sorted) when folders."""
+    """``paths`` themselves when files; ``*.yaml``/``*.yml`` below them (sorted) when
+    folders; Helm chart sources and environment files are left out."""
     for path in paths:
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
+            yield from sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file()
+                              and is_manifest_file(Path(path.resolve().name, p.relative_to(path))))
         elif path.is_file():
-            yield path
+            if is_manifest_file(Path(path.resolve().parent.name, path.name)):
+                yield path
         else:
             raise InputError("no such file or folder", file=str(path))
 

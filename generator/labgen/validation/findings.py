@@ -45,6 +45,10 @@ class ValidationOptions:
     repo_root: Path | None = None
     #: Repo-relative paths that will exist once the tree is written.
     planned_files: frozenset[str] = frozenset()
+    #: The documents are everything that will run (``--env``, render). False for
+    #: ``validate PATH...``: references into namespaces with no Service among the files
+    #: given are not judged (the Services live elsewhere).
+    complete: bool = True
     #: Workload names allowed to run privileged / use hostPath / hostNetwork.
     host_access_allowlist: tuple[str, ...] = field(
         default=("node-exporter", "alloy", "promtail", "log-shipper"))
