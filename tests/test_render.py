@@ -154,3 +154,14 @@ def test_killing_labgen_mid_render_leaves_the_previous_tree(lab: Path, run) -> N
     assert result.exit_code == 0
     assert "all-v3" in (lab / "gitops" / "kind" / "values.yaml").read_text()
     assert not list((lab / "gitops").glob(".*staging*"))
+
+
+def test_render_refuses_to_write_a_tree_that_fails_validation(lab: Path, run) -> None:
+    # Weight on v3 while v3 runs no pod: requests to it would fail (zero-replica-weight).
+    (lab / "environments" / "drained.yaml").write_text(
+        "extends: kind\napps:\n  backendVersions:\n    v3: {replicas: 0}\n")
+    result = run("render", "--env", "drained", "--root", str(lab))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: gitops/drained not written: 1 error(s)")
+    assert "zero-replica-weight" in result.stderr
+    assert not (lab / "gitops" / "drained").exists()
