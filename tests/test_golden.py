@@ -69,3 +69,13 @@ def test_embedded_and_cli_helm_render_the_same_manifests(project_root: Path, hel
         outputs.append({path: list(yaml.safe_load_all(text)) for path, text in rendered.items()})
     assert outputs[0].keys() == outputs[1].keys()
     assert outputs[0] == outputs[1]
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_helm_lint_strict_is_clean_with_each_environments_values(project_root: Path, env: str) -> None:
+    values = yaml.safe_load((project_root / "gitops" / env / "values.yaml").read_text())
+    report = EmbeddedHelm().lint(project_root / CHART_PATH, values, kube_version="v1.34.0")
+    assert report["errors"] == []
+    problems = [m for m in report["messages"] if m["severity"] >= 2]  # 2 warning, 3 error
+    assert problems == []
+    assert report["total_charts_linted"] == 1
