@@ -119,7 +119,7 @@ def test_shipped_workshop_has_thirty_clusters(workshop: RenderedEnvironment) -> 
     assert len(workshop.manifests) == sum(len(docs) for docs in workshop.clusters.values())
     for name, docs in workshop.clusters.items():
         assert docs, name
-        assert all(doc.file.startswith(f"clusters/{name}/olympic-lab/") for doc in docs)
+        assert all(doc.file.startswith(f"clusters/{name}/charts/olympic-lab/") for doc in docs)
 
 
 def test_override_reaches_only_its_cluster(workshop: RenderedEnvironment) -> None:
