@@ -158,7 +158,7 @@ class Apps:
         default="helidon4",
         metadata=_meta("Tag of every app image; never 'latest'.",
                        pattern=r"(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}",
-                       hint="pin a tag other than 'latest', e.g. helidon4"),
+                       hint="pin an image tag (not empty, not 'latest'), e.g. helidon4"),
     )
     replicas: int = field(default=2, metadata=_meta("Replicas of frontend and datasource.",
                                                     minimum=0, maximum=50))
