@@ -165,3 +165,18 @@ def test_render_refuses_to_write_a_tree_that_fails_validation(lab: Path, run) ->
     assert result.stderr.startswith("error: gitops/drained not written: 1 error(s)")
     assert "zero-replica-weight" in result.stderr
     assert not (lab / "gitops" / "drained").exists()
+
+
+def test_values_yaml_would_misread_stay_strings(lab: Path, run) -> None:
+    # "1.10" is a float and "on" a boolean to YAML unless quoted.
+    (lab / "environments" / "odd.yaml").write_text(
+        'extends: kind\nargocd:\n  targetRevision: "1.10"\nnamespaces:\n  apps: "on"\n')
+    result = run("render", "--env", "odd", "--root", str(lab))
+    assert result.exit_code == 0, result.stderr
+    tree = lab / "gitops" / "odd"
+    root_app = yaml.safe_load((tree / "root.yaml").read_text())
+    assert root_app["spec"]["source"]["targetRevision"] == "1.10"
+    app = yaml.safe_load((tree / "apps" / "olympic-lab.yaml").read_text())
+    assert app["spec"]["destination"]["namespace"] == "on"
+    project = yaml.safe_load((tree / "project.yaml").read_text())
+    assert "on" in [d["namespace"] for d in project["spec"]["destinations"]]

@@ -73,7 +73,7 @@ apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: {{ .name }}
-  namespace: {{ .ctx.Release.Namespace }}
+  namespace: {{ .ctx.Release.Namespace | quote }}
   labels:
     {{- include "olympic-apps.labels" . | nindent 4 }}
 spec:
@@ -137,7 +137,7 @@ apiVersion: v1
 kind: Service
 metadata:
   name: {{ .app }}
-  namespace: {{ .ctx.Release.Namespace }}
+  namespace: {{ .ctx.Release.Namespace | quote }}
   labels:
     {{- include "olympic-common.labels" (dict "ctx" .ctx "name" .app "version" .ctx.Values.image.tag) | nindent 4 }}
     app.kubernetes.io/component: sample-app
