@@ -89,3 +89,21 @@ def test_a_crash_mid_write_leaves_the_previous_tree(tmp_path: Path) -> None:
     # The next write cleans the leftover staging folder and succeeds.
     assert write_tree(target, {**FILES, "values.yaml": "x: 3\n"}).wrote
     assert not list(tmp_path.glob(".*staging*"))
+
+
+def test_a_file_where_the_tree_goes_is_refused(tmp_path: Path) -> None:
+    target = tmp_path / "gitops" / "lab"
+    target.parent.mkdir()
+    target.write_text("notes\n")
+    with pytest.raises(InputError, match="is a file, where labgen writes a folder"):
+        write_tree(target, FILES)
+    assert target.read_text() == "notes\n"
+    assert [p.name for p in target.parent.iterdir()] == ["lab"]
+
+
+def test_an_unreadable_ownership_file_is_one_clear_error(tmp_path: Path) -> None:
+    target = tmp_path / "lab"
+    write_tree(target, FILES)
+    (target / OWNED).write_bytes((target / OWNED).read_bytes() + b"\xff\xfe")
+    with pytest.raises(InputError, match="delete it and render again"):
+        write_tree(target, FILES)

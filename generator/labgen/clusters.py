@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .environment import Environment, Layers, environment_from_layers, load_layers
+from .environment import Environment, Layers, environment_from_layers, load_layers, merge_layer
 from .errors import InputError
-from .typed_config import deep_merge
 from .yaml_io import KeyPath
 
 CLUSTERS_DIR = "clusters"
@@ -115,7 +114,7 @@ def _participant_env(env: Environment, layers: Layers, index: int, name: str) ->
     prefix: KeyPath = ("clusters", "items", index, "overrides")
     raw_items = layers.data["clusters"]["items"]
     overrides = raw_items[index].get("overrides") or {}
-    data = deep_merge(layers.data, overrides)
+    data = merge_layer(layers.data, overrides)
     data.pop("clusters", None)
     # Keys the override set point at the override's lines; the rest at the environment's.
     where = dict(layers.where)

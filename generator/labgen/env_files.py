@@ -34,9 +34,14 @@ def names(root: Path) -> list[str]:
 def available_environments(root: Path) -> list[str]:
     """Names of the renderable environments (``abstract: true`` layers excluded)."""
     found = []
-    for path in sorted((root / ENV_DIR).glob("*.yaml")):
-        if not NAME.fullmatch(path.stem):
+    for path in sorted((root / ENV_DIR).glob("*.y*ml")):
+        if path.suffix == ".yml":
+            raise InputError("environment files end in .yaml; rename it", file=display(root, path))
+        if path.suffix != ".yaml":
             continue
+        if not NAME.fullmatch(path.stem):
+            raise InputError(f"'{path.stem}' is not an environment name; rename the file with "
+                             "lowercase letters, digits and '-'", file=display(root, path))
         data, _ = load_with_lines(path, display(root, path))
         if not (isinstance(data, dict) and data.get("abstract") is True):
             found.append(path.stem)

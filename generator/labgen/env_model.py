@@ -253,7 +253,7 @@ class ClusterOverrides:
     traffic: Traffic | None = None
     observability: Observability | None = None
     components: Components | None = None
-    helm_values: Any = field(default=None, metadata=_meta(
+    helm_values: Mapping[str, Any] | None = field(default=None, metadata=_meta(
         "Extra umbrella-chart values for this cluster, deep-merged last."))
 
 
@@ -303,7 +303,7 @@ class EnvironmentFile:
     traffic: Traffic = field(default_factory=Traffic)
     observability: Observability = field(default_factory=Observability)
     components: Components = field(default_factory=Components)
-    helm_values: Any = field(default=None, metadata=_meta(
+    helm_values: Mapping[str, Any] | None = field(default=None, metadata=_meta(
         "Extra umbrella-chart values, deep-merged last (checked by the chart's schema)."))
     clusters: Clusters | None = field(default=None, metadata=_meta(
         "Workshop mode: one lab per participant cluster (ApplicationSets)."))

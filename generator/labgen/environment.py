@@ -19,7 +19,7 @@ from .typed_config import build, deep_merge
 from .yaml_io import KeyPath, load_with_lines
 
 __all__ = ["Environment", "Layers", "available_environments", "environment_file",
-           "environment_from_layers", "load_environment", "load_layers"]
+           "environment_from_layers", "load_environment", "load_layers", "merge_layer"]
 
 _MIN_OKE_VOLUME_GI = 50
 
@@ -114,10 +114,23 @@ def _load_layers(root: Path, name: str, chain: tuple[str, ...]) -> Layers:
                          file=shown, line=lines.get(("extends",)))
     base = _load_layers(root, parent, (*chain, name))
     child = {key: value for key, value in data.items() if key not in ("extends", "abstract")}
-    merged = deep_merge(base.data, child)
+    merged = merge_layer(base.data, child)
     merged.pop("abstract", None)
     where = {**base.where, **own_where}
     return Layers(data=merged, where=where, files=[*base.files, shown])
+
+
+def merge_layer(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """Layer ``over`` on ``base`` (key by key, ``null`` removes). ``traffic.scenario`` and
+    ``traffic.weights`` go together: a layer that names a scenario without weights does not
+    inherit the weights of a ``custom`` scenario below it."""
+    merged = deep_merge(base, over)
+    traffic = over.get("traffic")
+    if isinstance(traffic, dict) and "scenario" in traffic and "weights" not in traffic:
+        inherited = merged.get("traffic")
+        if isinstance(inherited, dict):
+            merged["traffic"] = {k: v for k, v in inherited.items() if k != "weights"}
+    return merged
 
 
 def _check(spec: EnvironmentFile, layers: Layers) -> None:

@@ -140,6 +140,19 @@ def split_template_output(stdout: str) -> dict[str, str]:
     return dict(sorted(out.items()))
 
 
+def engine_identity(helm_binary: str | None = None) -> str:
+    """Which Helm :func:`get_engine` would use, without loading it (for the render cache):
+    the pinned embedded SDK, or a binary by path, size and modification time."""
+    binary = helm_binary or os.environ.get(HELM_BINARY_ENV)
+    if not binary:
+        return "embedded"
+    try:
+        info = Path(binary).stat()
+    except OSError:
+        return f"cli:{binary}"
+    return f"cli:{binary}:{info.st_size}:{info.st_mtime_ns}"
+
+
 def get_engine(helm_binary: str | None = None) -> HelmEngine:
     """The CLI engine when a binary is named (option or environment), else embedded."""
     binary = helm_binary or os.environ.get(HELM_BINARY_ENV)

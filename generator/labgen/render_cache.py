@@ -133,7 +133,10 @@ class RenderCache:
                 return
         except OSError:
             pass
-        path.parent.mkdir(exist_ok=True)
+        if not path.parent.is_dir():
+            path.parent.mkdir()
+            # Never committed, whatever the repository's own .gitignore says.
+            (path.parent / ".gitignore").write_text("*\n", encoding="utf-8")
         tmp = path.with_suffix(".tmp")
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(path)

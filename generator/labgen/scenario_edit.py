@@ -25,7 +25,8 @@ from ruamel.yaml.error import CommentMark, YAMLError
 from ruamel.yaml.tokens import CommentToken
 
 from . import scenarios
-from .env_files import ENV_DIR, environment_file
+from .clusters import expand_clusters, has_clusters
+from .env_files import ENV_DIR, available_environments, environment_file, input_files
 from .environment import Environment, load_environment
 from .errors import InputError
 from .yaml_io import round_trip
@@ -45,6 +46,8 @@ class TrafficEdit:
     new_text: str
     #: The environment as it will load from ``new_text``.
     env: Environment
+    #: Other environments built on the edited file (``extends``); they change with it.
+    dependents: tuple[str, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -92,10 +95,11 @@ def plan_traffic_edit(root: Path, name: str, scenario: str,
     old_text = path.read_text(encoding="utf-8")
     new_text = _edit_text(old_text, display, scenario, weights)
     try:
-        env = _load_edited(root, name, path.name, new_text)
+        env, dependents = _load_edited(root, name, path.name, new_text)
     except InputError as exc:
         raise InputError(f"nothing changed; the edit would give: {exc.message}") from None
-    return TrafficEdit(path=path, display=display, old_text=old_text, new_text=new_text, env=env)
+    return TrafficEdit(path=path, display=display, old_text=old_text, new_text=new_text, env=env,
+                       dependents=dependents)
 
 
 def apply_edit(edit: TrafficEdit, rerender: Callable[[], T]) -> T:
@@ -227,14 +231,23 @@ def _strip_hashes(text: str) -> str:
     return "\n".join(line.strip().removeprefix("#").strip() for line in text.splitlines())
 
 
-def _load_edited(root: Path, name: str, file_name: str, text: str) -> Environment:
-    """Load environment ``name`` as if its file held ``text`` (a temporary copy)."""
+def _load_edited(root: Path, name: str, file_name: str, text: str) -> tuple[Environment, tuple[str, ...]]:
+    """Load environment ``name`` as if its file held ``text`` (a temporary copy), and every
+    other environment built on that file, which must still load (clusters included)."""
     with tempfile.TemporaryDirectory(prefix="labgen-edit-") as folder:
         scratch = Path(folder)
         shutil.copytree(root / ENV_DIR, scratch / ENV_DIR,
                         ignore=lambda _dir, names: [n for n in names if not n.endswith(".yaml")])
         (scratch / ENV_DIR / file_name).write_text(text, encoding="utf-8")
-        return load_environment(scratch, name)
+        env = load_environment(scratch, name)
+        edited = f"{ENV_DIR}/{file_name}"
+        dependents = tuple(other for other in available_environments(scratch)
+                           if other != name and edited in input_files(scratch, other))
+        for other in dependents:
+            dependent = load_environment(scratch, other)
+            if has_clusters(dependent):
+                expand_clusters(scratch, dependent)
+        return env, dependents
 
 
 def _replace_text(path: Path, text: str) -> None:

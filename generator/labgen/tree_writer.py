@@ -56,8 +56,13 @@ def read_owned(target: Path) -> dict[str, str]:
     path = target / OWNED
     if not path.is_file():
         return {}
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        raise InputError("cannot be read; labgen keeps its list of generated files there: "
+                         "delete it and render again", file=str(path)) from None
     owned = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in text.splitlines():
         if line and not line.startswith("#"):
             sha, _, rel = line.partition("  ")
             owned[rel] = sha
@@ -79,6 +84,8 @@ def foreign_files(target: Path) -> list[str]:
 
 def plan(target: Path, files: Mapping[str, str]) -> WriteResult:
     """What :func:`write_tree` would change, without touching the disk."""
+    if target.exists() and not target.is_dir():
+        raise InputError("is a file, where labgen writes a folder; move it away", file=str(target))
     full = {**files, OWNED: owned_manifest(files)}
     owned = read_owned(target)
     present = existing_files(target)
@@ -103,8 +110,11 @@ def write_tree(target: Path, files: Mapping[str, str]) -> WriteResult:
     present = existing_files(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.parent / f".{target.name}.labgen-staging"
-    if staging.exists():
+    if staging.is_dir() and not staging.is_symlink():
         shutil.rmtree(staging)  # a leftover of an interrupted render: ours by its name
+    elif staging.exists() or staging.is_symlink():
+        raise InputError("is in the way of labgen's staging folder; move it away",
+                         file=str(staging))
     staging.mkdir()
     try:
         for rel, text in sorted(full.items()):

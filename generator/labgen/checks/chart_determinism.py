@@ -28,7 +28,9 @@ _COMMENT_OR_STRING = re.compile(r'/\*.*?\*/|"(?:\\.|[^"\\])*"|`[^`]*`', re.DOTAL
 
 
 def run(inventory: Inventory, options: ValidationOptions) -> Iterator[Finding]:
-    if options.repo_root is not None:
+    # The repository's chart sources are part of a render (--env, render, check), not of
+    # ``validate PATH...``, which checks the files it is given.
+    if options.repo_root is not None and options.complete:
         yield from template_findings(options.repo_root)
 
 

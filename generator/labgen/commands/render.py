@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -50,15 +49,14 @@ class _Renderer:
     """Renders environments one by one, sharing one Helm engine (created on first need)."""
 
     def __init__(self, root: Path, helm_binary: str | None, force: bool) -> None:
-        from ..helm_engine import HELM_BINARY_ENV
+        from ..helm_engine import engine_identity
         from ..render_cache import RenderCache
 
         self.root = root
         self.helm_binary = helm_binary
         self.force = force
         self._engine: HelmEngine | None = None
-        engine_name = "cli" if helm_binary or os.environ.get(HELM_BINARY_ENV) else "embedded"
-        self.cache = RenderCache(root, engine_name)
+        self.cache = RenderCache(root, engine_identity(helm_binary))
 
     def render(self, name: str) -> str:
         from ..env_files import input_files

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -13,7 +12,6 @@ from ..options import env_option, helm_binary_option, root_option
 
 if TYPE_CHECKING:
     from ..environment import Environment
-    from ..tree_writer import WriteResult
 
 
 @click.group()
@@ -119,8 +117,8 @@ def _change(root: Path, env_name: str, scenario_name: str, split: Mapping[str, i
             helm_binary: str | None) -> Environment:
     """Edit the environment file, re-render and report; returns the new Environment."""
     from ..environment import load_environment
-    from ..helm_engine import HELM_BINARY_ENV, get_engine
-    from ..pipeline import render_validated
+    from ..helm_engine import engine_identity, get_engine
+    from ..pipeline import render_validated, warnings_summary
     from ..render import write_rendered
     from ..render_cache import RenderCache
     from ..scenario_edit import apply_edit, plan_traffic_edit
@@ -128,18 +126,25 @@ def _change(root: Path, env_name: str, scenario_name: str, split: Mapping[str, i
     before = load_environment(root, env_name).routes
     edit = plan_traffic_edit(root, env_name, scenario_name, split)
     engine = get_engine(helm_binary)
+    cache = RenderCache(root, engine_identity(helm_binary))
 
-    def rerender() -> tuple[list[Any], WriteResult]:
-        rendered, findings = render_validated(root, env_name, engine)
-        result = write_rendered(root, rendered)
-        # Same bookkeeping as `labgen render`, so its next run knows the tree is fresh.
-        engine_name = "cli" if helm_binary or os.environ.get(HELM_BINARY_ENV) else "embedded"
-        RenderCache(root, engine_name).record(env_name, rendered.tree_dir, rendered.env.files)
-        return findings, result
+    def rerender() -> list[str]:
+        """Render the edited environment and those built on its file; one line each."""
+        lines = []
+        # Render and validate all first: a failure writes no tree (and restores the file).
+        renders = [render_validated(root, name, engine) for name in (env_name, *edit.dependents)]
+        for (rendered, findings), name in zip(renders, (env_name, *edit.dependents), strict=True):
+            result = write_rendered(root, rendered)
+            # Same bookkeeping as `labgen render`, so its next run knows the tree is fresh.
+            cache.record(name, rendered.tree_dir, rendered.env.files)
+            if findings:
+                click.echo(warnings_summary(rendered.tree_dir, name, findings), err=True)
+            lines.append(f"{rendered.tree_dir}: {len(result.changed)} written, "
+                         f"{len(result.removed)} removed" if result.wrote
+                         else f"{rendered.tree_dir}: up to date")
+        return lines
 
-    findings, result = apply_edit(edit, rerender)
-    for finding in findings:
-        click.echo(str(finding), err=True)
+    lines = apply_edit(edit, rerender)
     after = edit.env.routes
     if edit.changed:
         click.echo(f"{edit.display}: scenario {before.scenario} -> {after.scenario}")
@@ -147,7 +152,6 @@ def _change(root: Path, env_name: str, scenario_name: str, split: Mapping[str, i
         click.echo(f"{edit.display}: already scenario {after.scenario}, unchanged")
     click.echo(f"backend-app: {before.describe()} -> {after.describe()}"
                if before != after else f"backend-app: {after.describe()}")
-    tree = f"gitops/{env_name}"
-    click.echo(f"{tree}: {len(result.changed)} written, {len(result.removed)} removed"
-               if result.wrote else f"{tree}: up to date")
+    for line in lines:
+        click.echo(line)
     return edit.env

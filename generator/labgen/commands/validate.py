@@ -52,6 +52,7 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], env_name: str | None,
     Exit 0 when clean, 1 with findings at error level, 2 for bad input.
     """
     from ..validation import ValidationOptions, has_errors, validate_documents
+    from ..validation.findings import finalize
     from ..validation.kube_schemas import schema_folder, supported_versions
     from ..validation.reporters import REPORTERS, rule_catalog
 
@@ -86,7 +87,8 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], env_name: str | None,
         raise InputError(f"no Kubernetes schemas for {options.kubernetes_version}; "
                          f"supported: {', '.join(supported_versions())}")
     groups = _trees(documents) if paths else [documents]
-    findings = sorted(finding for group in groups for finding in validate_documents(group, options))
+    findings = finalize((finding for group in groups for finding in validate_documents(group, options)),
+                        options)
     click.echo(REPORTERS[output_format](findings), nl=False)
     if has_errors(findings):
         ctx.exit(1)
