@@ -140,3 +140,17 @@ def test_compare_groups_by_resource(lab: Path) -> None:
     assert {c.status for c in added} == {"added"}
     assert {c.key for c in added if c.what == "file"} == {"gitops/oke/README.md",
                                                           "gitops/oke/values.yaml"}
+
+
+def test_a_workshop_diff_names_the_cluster_whose_traffic_changed(repo: Path, run) -> None:
+    workshop = repo / "environments" / "workshop.yaml"
+    workshop.write_text(workshop.read_text().replace("traffic: {scenario: all-v3}",
+                                                     "traffic: {scenario: v1-v2-half}"))
+    result = run("diff", "--env", "workshop", "--root", str(repo))
+    assert result.exit_code == 0, result.stderr
+    traffic = result.stdout.split("Traffic:\n")[1].split("\n\n")[0].splitlines()
+    assert traffic == ["  team-02: backend-app: v1 0% → 50%, v2 0% → 50%, v3 100% → 0%",
+                       "  team-02: backend-app: scenario all-v3 → v1-v2-half"]
+    assert changes_listed(result.stdout) == [
+        "~ clusters/team-02/VirtualService/olympic/backend-app (changed)",
+        "~ gitops/workshop/clusters/team-02/values.yaml (changed)"]

@@ -57,9 +57,12 @@ def plain_files(rendered: RenderedEnvironment | None) -> dict[str, str]:
 def _keyed(documents: Iterable[Document]) -> dict[str, str]:
     out: dict[str, str] = {}
     for doc in documents:
-        key, n = doc.key, 2
+        # A workshop renders the same resources once per participant: name the cluster.
+        cluster = "/".join(doc.file.split("/")[:2]) + "/" if doc.file.startswith("clusters/") else ""
+        name = cluster + doc.key
+        key, n = name, 2
         while key in out:  # the same name twice: keep both, numbered
-            key, n = f"{doc.key} (#{n})", n + 1
+            key, n = f"{name} (#{n})", n + 1
         out[key] = dump(dict(doc.body))
     return out
 

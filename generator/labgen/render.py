@@ -18,6 +18,7 @@ from .chart_values import chart_values, render_umbrella, values_file_text
 from .environment import Environment, load_environment
 from .helm_engine import HelmEngine
 from .manifests import Document, parse_documents
+from .scenarios import Routes
 from .tree_writer import OWNED, WriteResult, owned_manifest, write_tree
 
 _PLATFORM_TITLES = {"oke": "Oracle Container Engine for Kubernetes (OKE)",
@@ -39,6 +40,8 @@ class RenderedEnvironment:
     #: Workshop mode: each participant cluster's umbrella manifests by cluster name (their
     #: union, files prefixed ``clusters/<name>/``, is ``manifests``).
     clusters: dict[str, list[Document]] = field(default_factory=dict)
+    #: Workshop mode: each participant cluster's traffic routes (overrides applied).
+    cluster_routes: dict[str, Routes] = field(default_factory=dict)
 
     @property
     def tree_dir(self) -> str:
@@ -101,7 +104,8 @@ def _render_clusters(root: Path, env: Environment, engine: HelmEngine) -> Render
     return RenderedEnvironment(
         env=env, values=chart_values(env), tree=dict(sorted(tree.items())),
         manifests=[doc for r in renders for doc in r.manifests], argocd=argocd,
-        clusters={r.participant.name: r.manifests for r in renders})
+        clusters={r.participant.name: r.manifests for r in renders},
+        cluster_routes={p.name: p.env.routes for p in participants})
 
 
 def login_notes(env: Environment) -> list[str]:

@@ -23,6 +23,8 @@ class TrafficChange:
 
     base: Routes | None
     head: Routes | None
+    #: Where, for a workshop's participant clusters (``"team-02: "``); empty otherwise.
+    where: str = ""
 
     @property
     def changed(self) -> bool:
@@ -32,23 +34,23 @@ class TrafficChange:
         """The summary, one plain sentence per line."""
         base, head = self.base, self.head
         if base is None and head is None:
-            return [f"{HOST}: no such environment on either side"]
+            return [f"{self.where}{HOST}: no such environment on either side"]
         if base is None:
             assert head is not None
-            return [f"{HOST}: new environment, scenario {head.scenario}: {_split(head)}"]
+            return [f"{self.where}{HOST}: new environment, scenario {head.scenario}: {_split(head)}"]
         if head is None:
-            return [f"{HOST}: environment removed (was scenario {base.scenario}: {_split(base)})"]
+            return [f"{self.where}{HOST}: environment removed (was scenario {base.scenario}: {_split(base)})"]
         if base == head:
-            return [f"{HOST}: unchanged (scenario {head.scenario}: {_split(head)})"]
+            return [f"{self.where}{HOST}: unchanged (scenario {head.scenario}: {_split(head)})"]
         lines = []
         if base.weights != head.weights:
-            lines.append(f"{HOST}: {_weights_change(base, head)}")
+            lines.append(f"{self.where}{HOST}: {_weights_change(base, head)}")
         else:
-            lines.append(f"{HOST}: split unchanged ({_split(head)})")
+            lines.append(f"{self.where}{HOST}: split unchanged ({_split(head)})")
         if base.scenario != head.scenario:
-            lines.append(f"{HOST}: scenario {base.scenario} {ARROW} {head.scenario}")
+            lines.append(f"{self.where}{HOST}: scenario {base.scenario} {ARROW} {head.scenario}")
         if base.header_match != head.header_match:
-            lines.append(f"{HOST}: header route {_header(base.header_match)} {ARROW} "
+            lines.append(f"{self.where}{HOST}: header route {_header(base.header_match)} {ARROW} "
                          f"{_header(head.header_match)}")
         return lines
 
@@ -58,6 +60,20 @@ class TrafficChange:
             return ""
         rows = [f'    "{subset}" : {weight}' for subset, weight in self.head.weights if weight]
         return "\n".join([f"pie showData title {HOST} traffic ({self.head.scenario})", *rows])
+
+
+def traffic_changes(base_routes: Routes | None, head_routes: Routes | None,
+                    base_clusters: dict[str, Routes],
+                    head_clusters: dict[str, Routes]) -> list[TrafficChange]:
+    """The traffic summary: the environment's, or per participant cluster in a workshop
+    (changed clusters only, or one line saying none changed)."""
+    if not base_clusters and not head_clusters:
+        return [TrafficChange(base_routes, head_routes)]
+    names = sorted(set(base_clusters) | set(head_clusters))
+    changed = [TrafficChange(base_clusters.get(n), head_clusters.get(n), where=f"{n}: ")
+               for n in names if base_clusters.get(n) != head_clusters.get(n)]
+    return changed or [TrafficChange(base_routes, head_routes,
+                                     where=f"all {len(names)} clusters: ")]
 
 
 def _split(routes: Routes) -> str:

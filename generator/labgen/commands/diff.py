@@ -40,7 +40,7 @@ def diff(env_name: str, base: str, head: str | None, fmt: str, root: Path,
     from ..git_source import inputs_at, resolve_ref
     from ..helm_engine import get_engine
     from ..manifest_diff import compare
-    from ..traffic_diff import TrafficChange
+    from ..traffic_diff import traffic_changes
 
     resolve_ref(root, base)  # fail on a bad ref before any rendering
     if head is not None:
@@ -56,8 +56,10 @@ def diff(env_name: str, base: str, head: str | None, fmt: str, root: Path,
 
         raise InputError(f"environment '{env_name}' exists neither at {base} nor at "
                          f"{head or 'the ' + WORKING_TREE}")
-    traffic = TrafficChange(before.env.routes if before else None,
-                            after.env.routes if after else None)
+    traffic = traffic_changes(before.env.routes if before else None,
+                              after.env.routes if after else None,
+                              before.cluster_routes if before else {},
+                              after.cluster_routes if after else {})
     changes = compare(before, after)
     title = f"{base} {_ARROW} {head or WORKING_TREE}"
     text = (_markdown(env_name, title, traffic, changes) if fmt == "markdown"
@@ -94,11 +96,11 @@ def _summary(changes: list[Change]) -> str:
     return f"resources: {counts(changes)}{listing}"
 
 
-def _text(env: str, title: str, traffic: TrafficChange, changes: list[Change]) -> str:
+def _text(env: str, title: str, traffic: list[TrafficChange], changes: list[Change]) -> str:
     from ..manifest_diff import MARKS
 
     out = [f"labgen diff {env}: {title}", "", "Traffic:"]
-    out += [f"  {line}" for line in traffic.lines()]
+    out += [f"  {line}" for change in traffic for line in change.lines()]
     out += ["", f"Rendered manifests ({_summary(changes)}):" if changes
             else "Rendered manifests: no change"]
     for change in changes:
@@ -106,14 +108,16 @@ def _text(env: str, title: str, traffic: TrafficChange, changes: list[Change]) -
     return "\n".join(out) + "\n"
 
 
-def _markdown(env: str, title: str, traffic: TrafficChange, changes: list[Change]) -> str:
+def _markdown(env: str, title: str, traffic: list[TrafficChange], changes: list[Change]) -> str:
     from ..manifest_diff import MARKS
 
     out = [f"### labgen diff: `{env}`", "", f"`{title}`", "", "**Traffic**", ""]
-    out += [f"- {line}" for line in traffic.lines()]
-    pie = traffic.mermaid()
-    if pie and traffic.changed:
-        out += ["", "New split:", "", "```mermaid", pie, "```"]
+    out += [f"- {line}" for change in traffic for line in change.lines()]
+    for split in traffic:
+        pie = split.mermaid()
+        if pie and split.changed:
+            where = f" of {split.where.rstrip(': ')}" if split.where else ""
+            out += ["", f"New split{where}:", "", "```mermaid", pie, "```"]
     out += ["", f"**Rendered manifests**: {_summary(changes)}" if changes
             else "**Rendered manifests**: no change"]
     for change in changes:
