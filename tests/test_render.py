@@ -130,6 +130,8 @@ def test_helm_failure_writes_nothing(lab: Path, run) -> None:
     assert result.exit_code == 2
     assert result.stderr.startswith("error: helm failed to render")
     assert "notAValue" in result.stderr
+    assert result.stderr.rstrip().endswith("(helmValues of environments/broken.yaml or its layers "
+                                           "reach the chart as written: check them)")
     assert len(result.stderr.splitlines()) == 1
     assert not (lab / "gitops" / "broken").exists()
 

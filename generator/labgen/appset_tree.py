@@ -55,7 +55,7 @@ def render_participant(root: Path, env: Environment, participant: ParticipantEnv
     """Render the umbrella chart with the cluster's values file, as Argo CD will."""
     values = chart_values(participant.env)
     text = values_file_text(env, values, cluster=participant.name)
-    rendered = render_umbrella(root, text, participant.env.spec.namespaces.apps, engine)
+    rendered = render_umbrella(root, participant.env, text, engine)
     prefix = f"{participant.folder}/"
     manifests = parse_documents({prefix + path: body for path, body in rendered.items()})
     return ParticipantRender(participant, values, text, manifests)

@@ -14,6 +14,7 @@ import yaml
 
 from .env_model import default_backend_versions
 from .environment import Environment
+from .errors import HelmError
 from .typed_config import deep_merge, thaw
 from .yaml_io import dump
 
@@ -109,11 +110,17 @@ def values_file_text(env: Environment, values: dict[str, Any], cluster: str | No
     return header + dump(values)
 
 
-def render_umbrella(root: Path, values_text: str, namespace: str, engine: HelmEngine) -> dict[str, str]:
-    """The umbrella chart rendered from a values file's own text, as Argo CD does, keyed by
-    repository path (``charts/olympic-lab/charts/x/templates/y.yaml``) so that findings
-    point at real files."""
-    rendered = engine.render(root / CHART_PATH, yaml.safe_load(values_text), release=RELEASE_NAME,
-                             namespace=namespace)
+def render_umbrella(root: Path, env: Environment, values_text: str, engine: HelmEngine) -> dict[str, str]:
+    """The umbrella chart rendered for ``env`` from a values file's own text, as Argo CD
+    does, keyed by repository path (``charts/olympic-lab/charts/x/templates/y.yaml``) so
+    that findings point at real files."""
+    try:
+        rendered = engine.render(root / CHART_PATH, yaml.safe_load(values_text),
+                                 release=RELEASE_NAME, namespace=env.spec.namespaces.apps)
+    except HelmError as exc:
+        if env.spec.helm_values is None:
+            raise
+        raise HelmError(f"{exc.message} (helmValues of {env.files[-1]} or its layers reach the "
+                        "chart as written: check them)") from None
     parent = CHART_PATH.rpartition("/")[0]
     return {f"{parent}/{path}": text for path, text in rendered.items()}

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from .environment import Environment, Layers, environment_from_layers, load_layers, merge_layer
 from .errors import InputError
@@ -135,11 +134,3 @@ def _in_cluster(exc: InputError, name: str) -> InputError:
         where = f"{exc.file}:{exc.line}: " if exc.line is not None else f"{exc.file}: "
     message = exc.message[len(where):] if exc.message.startswith(where) else exc.message
     return InputError(f"cluster {name}: {message}", file=exc.file, line=exc.line)
-
-
-def destinations(participants: list[ParticipantEnvironment]) -> list[dict[str, Any]]:
-    """``[{server|name: ...}]`` per participant, for the AppProject."""
-    out: list[dict[str, Any]] = []
-    for p in participants:
-        out.append({"server": p.server} if p.server else {"name": p.cluster_name or p.name})
-    return out

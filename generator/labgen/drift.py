@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .render import RenderedEnvironment, expected_tree
-from .tree_writer import OWNED, digest, existing_files, foreign_files, read_owned
+from .tree_writer import OWNED, digest, existing_files, foreign_files, read_owned, read_text
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ def drift_of(root: Path, rendered: RenderedEnvironment) -> list[Drift]:
         if rel not in present:
             found.append(Drift(path, f"missing {fix}"))
             continue
-        actual = _read(present[rel])
+        actual = read_text(present[rel])
         if actual == text:
             continue
         if rel != OWNED and rel in owned and (actual is None or digest(actual) != owned[rel]):
@@ -71,10 +71,3 @@ def orphan_trees(root: Path, environments: list[str]) -> list[Drift]:
             for folder in sorted(gitops.iterdir())
             if folder.is_dir() and not folder.name.startswith(".")
             and folder.name not in environments]
-
-
-def _read(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None

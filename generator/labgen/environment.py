@@ -36,7 +36,8 @@ class Environment:
 
     @property
     def subsets(self) -> tuple[str, ...]:
-        return tuple(self.spec.apps.backend_versions)
+        """Backend versions in subset order (v1, v2, ..., v10)."""
+        return tuple(sorted(self.spec.apps.backend_versions, key=scenarios.version_key))
 
 
 @dataclass
@@ -164,6 +165,13 @@ def _check(spec: EnvironmentFile, layers: Layers) -> None:
                 fail(("observability", key, "size"),
                      f"observability.{key}.size is {storage.size}, but OKE block volumes are at "
                      f"least {_MIN_OKE_VOLUME_GI}Gi; write {_MIN_OKE_VOLUME_GI}Gi or more")
+    header = spec.traffic.header_route
+    if header is not None:
+        for key in ("header", "exact", "subset"):
+            if not getattr(header, key):
+                fail(("traffic", "headerRoute"),
+                     f"traffic.headerRoute needs {key}; write header, exact and subset, e.g. "
+                     "{header: x-canary, exact: \"true\", subset: v3}")
     if not spec.apps.backend_versions:
         fail(("apps", "backendVersions"), "apps.backendVersions needs at least one version (v1)")
 

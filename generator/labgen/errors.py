@@ -1,8 +1,9 @@
 """The one error hierarchy of labgen.
 
-Every error a user can cause is a :class:`LabgenError`. The CLI catches it in
-one place, prints ``error: <message>`` on one line and exits with
-``exit_code``. Anything else is a bug and keeps its traceback.
+Every error a user can cause should be a :class:`LabgenError` (a traceback
+from bad input is a bug to fix). The CLI catches them in one place, prints
+``error: <message>`` and exits with ``exit_code``; anything else keeps its
+traceback.
 """
 
 from __future__ import annotations

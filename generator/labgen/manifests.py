@@ -17,8 +17,10 @@ from .yaml_io import load_all_documents
 class Document:
     """One YAML document of a file."""
 
-    #: Where it comes from: a path relative to the repository root (``gitops/oke/root.yaml``)
-    #: or a Helm template path (``olympic-lab/charts/traffic/templates/virtualservice.yaml``).
+    #: Where it comes from, relative to the repository root: a generated file
+    #: (``gitops/oke/root.yaml``) or the chart template that rendered it
+    #: (``charts/olympic-lab/charts/traffic/templates/virtualservice.yaml``; workshop
+    #: clusters prefix ``clusters/<name>/``).
     file: str
     #: Position of the document in its file, from 0.
     index: int

@@ -1,8 +1,9 @@
 """The render pipeline: environment -> values -> Helm -> Argo CD tree -> files.
 
 One pass, one direction. :func:`render_environment` is pure (nothing touches
-the disk but reading inputs); :func:`render_and_write` validates and then
-writes atomically through :mod:`labgen.tree_writer`.
+the disk but reading inputs); :func:`labgen.pipeline.render_validated` adds
+validation, and :func:`write_rendered` writes atomically through
+:mod:`labgen.tree_writer`.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def render_environment(root: Path, name: str, engine: HelmEngine) -> RenderedEnv
         return _render_clusters(root, env, engine)
     values = chart_values(env)
     text = values_file_text(env, values)
-    manifests = parse_documents(render_umbrella(root, text, env.spec.namespaces.apps, engine))
+    manifests = parse_documents(render_umbrella(root, env, text, engine))
     argocd_files = render_tree(env, manifests)
     base = tree_dir(env)
     tree = {f"{base}/{rel}": body for rel, body in argocd_files.items()}

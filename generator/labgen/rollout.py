@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from .environment import Environment
 from .errors import InputError
+from .scenarios import describe_split, version_key
 
 
 @dataclass(frozen=True)
@@ -67,12 +68,3 @@ def same_split(a: Mapping[str, int], b: Mapping[str, int]) -> bool:
 def ordered(weights: Mapping[str, int]) -> dict[str, int]:
     """``weights`` in subset order."""
     return dict(sorted(weights.items(), key=lambda item: version_key(item[0])))
-
-
-def version_key(subset: str) -> tuple[int, str]:
-    digits = subset.lstrip("v")
-    return (int(digits), subset) if digits.isdigit() else (10**6, subset)
-
-
-def describe_split(weights: Mapping[str, int]) -> str:
-    return ", ".join(f"{subset} {weight}%" for subset, weight in ordered(weights).items())

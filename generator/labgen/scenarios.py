@@ -54,7 +54,7 @@ class Routes:
         """``v1 80%, v2 15%, v3 5%`` (or how ``random`` spreads traffic)."""
         if not self.weights:
             return "random over every version (no weighted VirtualService)"
-        return ", ".join(f"{subset} {weight}%" for subset, weight in self.weights)
+        return describe_split(dict(self.weights))
 
 
 def check_weights(weights: Mapping[str, int], subsets: set[str], key: tuple[str | int, ...]) -> None:
@@ -106,10 +106,17 @@ def resolve(
         raise ScenarioError(f"headerRoute subset '{header.subset}' does not exist; known "
                             f"subsets: {', '.join(sorted(subsets))}",
                             ("traffic", "headerRoute", "subset"))
-    ordered = tuple(sorted(chosen.items(), key=lambda item: _version_key(item[0])))
+    ordered = tuple(sorted(chosen.items(), key=lambda item: version_key(item[0])))
     return Routes(scenario=scenario, weights=ordered, header_match=header)
 
 
-def _version_key(subset: str) -> tuple[int, str]:
+def version_key(subset: str) -> tuple[int, str]:
+    """Subset order: v1, v2, ..., v10 (numeric), then any other name."""
     digits = subset.lstrip("v")
     return (int(digits), subset) if digits.isdigit() else (10**6, subset)
+
+
+def describe_split(weights: Mapping[str, int]) -> str:
+    """``v1 80%, v2 15%, v3 5%`` in subset order."""
+    return ", ".join(f"{subset} {weight}%"
+                     for subset, weight in sorted(weights.items(), key=lambda i: version_key(i[0])))

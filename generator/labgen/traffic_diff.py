@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .rollout import version_key
-from .scenarios import HeaderMatch, Routes
+from .scenarios import HeaderMatch, Routes, version_key
 
 HOST = "backend-app"
 ARROW = "→"

@@ -1,6 +1,6 @@
 """Typed configuration from plain YAML data, and its JSON Schema.
 
-The environment model is a tree of frozen dataclasses (see ``environment.py``).
+The environment model is a tree of frozen dataclasses (see ``env_model.py``).
 This module turns loaded YAML into that tree, checking every key and type on
 the way, and derives the JSON Schema for editors from the *same* dataclasses,
 so the schema and the checks cannot disagree.

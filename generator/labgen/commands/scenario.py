@@ -26,8 +26,7 @@ def scenario() -> None:
 @scenario.command("list")
 def list_scenarios() -> None:
     """List the built-in scenarios and their splits."""
-    from ..rollout import describe_split
-    from ..scenarios import BUILTIN, CUSTOM
+    from ..scenarios import BUILTIN, CUSTOM, describe_split
 
     for name, weights in BUILTIN.items():
         split = describe_split(weights) if weights else \
