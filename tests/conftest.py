@@ -6,6 +6,7 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -98,3 +99,56 @@ from hypothesis import settings as _hypothesis_settings  # noqa: E402
 
 _hypothesis_settings.register_profile("labgen", database=None, derandomize=True)
 _hypothesis_settings.load_profile("labgen")
+
+
+def _strict_crd_schema(node: Any) -> Any:
+    """Close every object schema that declares properties and does not keep unknown fields."""
+    if isinstance(node, dict):
+        out = {key: _strict_crd_schema(value) for key, value in node.items()}
+        if "properties" in out and not out.get("x-kubernetes-preserve-unknown-fields"):
+            out.setdefault("additionalProperties", False)
+        return out
+    if isinstance(node, list):
+        return [_strict_crd_schema(item) for item in node]
+    return node
+
+
+_UPSTREAM_CRD_FILES = ("crds/istio/crd-all.gen.yaml", "crds/argocd/application-crd.yaml",
+                       "crds/argocd/appproject-crd.yaml", "crds/argocd/applicationset-crd.yaml")
+
+
+@pytest.fixture(scope="session")
+def upstream_crd_errors(shared_dir: Path) -> Callable[[dict[str, Any]], list[str]]:
+    """``errors(document)``: a custom resource checked against its upstream CRD (Istio 1.30.3,
+    Argo CD v3.5.1), read in place from ../shared/crds (never copied) and made strict. An
+    apiVersion/kind that no CRD serves is an error too. Metadata is checked as an object only."""
+    import jsonschema
+    import yaml
+
+    validators: dict[tuple[str, str], jsonschema.Draft7Validator] = {}
+    for name in _UPSTREAM_CRD_FILES:
+        with (shared_dir / name).open(encoding="utf-8") as handle:
+            for crd in yaml.load_all(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+                if not crd or crd.get("kind") != "CustomResourceDefinition":
+                    continue
+                spec = crd["spec"]
+                for version in spec["versions"]:
+                    if version.get("served"):
+                        schema = _strict_crd_schema(version["schema"]["openAPIV3Schema"])
+                        # The API server adds these at the root; some CRDs do not declare them.
+                        properties = schema.setdefault("properties", {})
+                        properties.setdefault("apiVersion", {"type": "string"})
+                        properties.setdefault("kind", {"type": "string"})
+                        properties.setdefault("metadata", {"type": "object"})
+                        key = (f"{spec['group']}/{version['name']}", spec["names"]["kind"])
+                        validators[key] = jsonschema.Draft7Validator(schema)
+
+    def errors(doc: dict[str, Any]) -> list[str]:
+        key = (doc.get("apiVersion"), doc.get("kind"))
+        if key not in validators:
+            return [f"{key} is not served by the upstream CRDs"]
+        body = {k: v for k, v in doc.items() if k != "__source__"}
+        return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+                for e in validators[key].iter_errors(body)]
+
+    return errors

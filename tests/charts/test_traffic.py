@@ -6,18 +6,14 @@ lab is also checked against the upstream Istio CRD schema, read in place.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pytest
-import yaml
 
 from labgen.errors import HelmError
 
 TRAFFIC = "olympic-lab/charts/traffic/"
 APPS = "olympic-lab/charts/olympic-apps/"
-ISTIO_CRDS = Path("crds/istio/crd-all.gen.yaml")
 
 #: The hands-on's scenarios (k8s/scenario/*.yaml) and labgen's custom ones,
 #: as the values chart_values.py writes for them.
@@ -207,62 +203,20 @@ def test_values_outside_the_schema_are_refused(render_umbrella, traffic):
 # --- upstream Istio CRD schemas ------------------------------------------------
 
 
-def _strict(node: Any) -> Any:
-    """Close every object that declares properties (and does not preserve unknown fields)."""
-    if isinstance(node, dict):
-        out = {key: _strict(value) for key, value in node.items()}
-        if "properties" in out and not out.get("x-kubernetes-preserve-unknown-fields"):
-            out.setdefault("additionalProperties", False)
-        return out
-    if isinstance(node, list):
-        return [_strict(item) for item in node]
-    return node
-
-
-@pytest.fixture(scope="module")
-def istio_schemas(shared_dir: Path) -> dict[tuple[str, str], jsonschema.Draft7Validator]:
-    """``(apiVersion, kind)`` -> a strict validator built from the upstream CRD, in place."""
-    validators = {}
-    with (shared_dir / ISTIO_CRDS).open(encoding="utf-8") as handle:
-        for crd in yaml.safe_load_all(handle):
-            if not crd or crd.get("kind") != "CustomResourceDefinition":
-                continue
-            spec = crd["spec"]
-            for version in spec["versions"]:
-                if not version.get("served"):
-                    continue
-                schema = _strict(version["schema"]["openAPIV3Schema"])
-                key = (f"{spec['group']}/{version['name']}", spec["names"]["kind"])
-                validators[key] = jsonschema.Draft7Validator(schema)
-    assert ("networking.istio.io/v1", "VirtualService") in validators
-    return validators
-
-
-def crd_errors(validators: dict[tuple[str, str], jsonschema.Draft7Validator],
-               doc: dict[str, Any]) -> list[str]:
-    key = (doc["apiVersion"], doc["kind"])
-    if key not in validators:
-        return [f"{key} is not a served version of an Istio CRD"]
-    body = {k: v for k, v in doc.items() if k not in ("apiVersion", "kind", "metadata",
-                                                      "__source__")}
-    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
-            for e in validators[key].iter_errors(body)]
-
-
-def test_crd_validation_rejects_what_istio_rejects(render_umbrella, istio_schemas):
+def test_crd_validation_rejects_what_istio_rejects(render_umbrella, upstream_crd_errors):
     vs = backend_vs(render_umbrella(traffic_values("canary", SCENARIOS["canary"])))
-    assert crd_errors(istio_schemas, vs) == []
+    assert upstream_crd_errors(vs) == []
     vs["spec"]["http"][0]["route"][0]["weights"] = 80  # typo: unknown field
-    assert any("weights" in e for e in crd_errors(istio_schemas, vs))
+    assert any("weights" in e for e in upstream_crd_errors(vs))
     vs["spec"]["http"][0]["route"][0].pop("weights")
     vs["spec"]["http"][0]["route"][0]["weight"] = "80"  # wrong type
-    assert crd_errors(istio_schemas, vs)
-    assert crd_errors(istio_schemas, {**vs, "apiVersion": "networking.istio.io/v2"})
+    assert upstream_crd_errors(vs)
+    assert upstream_crd_errors({**vs, "apiVersion": "networking.istio.io/v2"})
 
 
 @pytest.mark.parametrize("scenario", ["random", *SCENARIOS])
 def test_every_istio_resource_of_the_apps_and_traffic_matches_the_crd(
-        render_umbrella, istio_schemas, scenario):
+        render_umbrella, upstream_crd_errors, scenario):
     header = {"header": "x-canary", "exact": "on", "subset": "v2"}
     values = traffic_values(scenario, SCENARIOS.get(scenario, {}), header=header)
     values["olympic-apps"] = {"gateway": {"hosts": ["*", "olympic.example.com"]}}
@@ -272,4 +226,4 @@ def test_every_istio_resource_of_the_apps_and_traffic_matches_the_crd(
     kinds = sorted(d["kind"] for d in docs)
     assert kinds == ["DestinationRule"] * 3 + ["Gateway", "VirtualService", "VirtualService"]
     for doc in docs:
-        assert crd_errors(istio_schemas, doc) == [], (doc["kind"], doc["metadata"]["name"])
+        assert upstream_crd_errors(doc) == [], (doc["kind"], doc["metadata"]["name"])
