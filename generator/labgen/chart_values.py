@@ -7,7 +7,8 @@ here are the contract with ``charts/olympic-lab``: each subchart's
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -49,15 +50,27 @@ class LabRender:
     manifests: list[Document]
 
 
+#: Umbrella renders of one render pass by (namespace, values): labs with equal values (most
+#: of a workshop's participants) render and parse once. Helm's output is a function of the
+#: two, the charts never change during a pass, and the chart-determinism check keeps it so.
+RenderMemo = dict[tuple[str, str], list[Document]]
+
+
 def render_lab(root: Path, env: Environment, participant: ParticipantEnvironment | None,
-               engine: HelmEngine) -> LabRender:
+               engine: HelmEngine, memo: RenderMemo | None = None) -> LabRender:
     """Render the umbrella chart for one cluster from its values file's text, as Argo CD does."""
     target = participant.env if participant else env
     values = chart_values(target)
     text = values_file_text(env, values, cluster=participant.name if participant else None)
-    rendered = render_umbrella(root, target, text, engine)
+    key = (target.spec.namespaces.apps, json.dumps(values, sort_keys=True))
+    if memo is None or key not in memo:
+        parsed = parse_documents(render_umbrella(root, target, text, engine))
+        if memo is None:
+            memo = {}
+        memo[key] = parsed
     prefix = f"{participant.folder}/" if participant else ""
-    manifests = parse_documents({prefix + path: body for path, body in rendered.items()})
+    manifests = [replace(doc, file=prefix + doc.file) for doc in memo[key]] if prefix \
+        else memo[key]
     return LabRender(participant, target, values,
                      participant.values_path if participant else layout.VALUES_FILE,
                      text, manifests)

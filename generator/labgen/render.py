@@ -16,7 +16,7 @@ from typing import Any
 
 from . import layout
 from .argocd_tree import AppSpec, applications, render_tree
-from .chart_values import LabRender, chart_values, render_lab
+from .chart_values import LabRender, RenderMemo, chart_values, render_lab
 from .clusters import expand_clusters
 from .environment import Environment, load_environment
 from .helm_engine import HelmEngine
@@ -64,7 +64,8 @@ def render_environment(root: Path, name: str, engine: HelmEngine) -> RenderedEnv
     """Load environment ``name`` and render its whole tree in memory."""
     env = load_environment(root, name)
     participants = expand_clusters(env)
-    labs = [render_lab(root, env, p, engine) for p in participants] if participants \
+    memo: RenderMemo = {}
+    labs = [render_lab(root, env, p, engine, memo) for p in participants] if participants \
         else [render_lab(root, env, None, engine)]
     files, apps = _tree_files(env, labs)
     files["README.md"] = readme_text(env, apps, participants)
