@@ -39,11 +39,6 @@ def _files(folder: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def engine() -> EmbeddedHelm:
-    return EmbeddedHelm()
-
-
-@pytest.fixture(scope="session")
 def workshop(project_root: Path, engine: EmbeddedHelm) -> RenderedEnvironment:
     """The shipped environments/workshop.yaml, rendered and validated."""
     rendered, _warnings = Workspace(project_root, engine=engine).validated("workshop")

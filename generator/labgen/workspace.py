@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from .helm_engine import HelmEngine
     from .render import RenderedEnvironment
     from .render_cache import RenderCache
-    from .validation import Finding, ValidationOptions
+    from .validation import Finding
 
 #: Wraps the names a multi-environment render walks through (a progress bar, say).
 Progress = Callable[[list[str]], Iterable[str]]
@@ -104,19 +104,9 @@ class Workspace:
 
     def _findings_of(self, rendered: RenderedEnvironment, *, strict: bool,
                      crd_paths: tuple[Path, ...] = ()) -> tuple[Finding, ...]:
-        from .validation import validate_documents
+        from .env_validation import validate_rendered
 
-        options = self._env_options(rendered, strict=strict, crd_paths=crd_paths)
-        return tuple(validate_documents([*rendered.manifests, *rendered.argocd], options))
-
-    def _env_options(self, rendered: RenderedEnvironment, *, strict: bool,
-                     crd_paths: tuple[Path, ...] = ()) -> ValidationOptions:
-        """The one place validation options of an environment are made."""
-        from .validation import ValidationOptions
-
-        return ValidationOptions(
-            kubernetes_version=rendered.env.spec.cluster.kubernetes_version, strict=strict,
-            crd_paths=crd_paths, repo_root=self.root, planned_files=frozenset(rendered.tree))
+        return validate_rendered(self.root, rendered, strict=strict, crd_paths=crd_paths)
 
     def _write(self, rendered: RenderedEnvironment, warnings: tuple[Finding, ...]) -> TreeWrite:
         from .render import write_rendered
