@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ..findings import Finding, Severity, ValidationOptions
 from ..manifests import Document
-from ..validation.findings import Finding, Severity, ValidationOptions
 from .inventory import Inventory, Reporter, as_list, as_map, service_ports
 from .mesh import destinations, gateways
 

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..validation.findings import Finding, Severity, ValidationOptions
+from ..findings import Finding, Severity, ValidationOptions
 from .inventory import Inventory
 
 ID = "chart-determinism"

@@ -11,8 +11,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..findings import Finding, Severity
 from ..manifests import Document
-from ..validation.findings import Finding, Severity
 
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job")
 CLUSTER_SUFFIXES = ("svc.cluster.local", "svc")

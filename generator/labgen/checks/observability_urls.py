@@ -23,8 +23,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from ..findings import Finding, Severity, ValidationOptions
 from ..manifests import Document
-from ..validation.findings import Finding, Severity, ValidationOptions
 from .inventory import Inventory, Reporter, as_list, as_map, service_ports
 
 ID = "observability-urls"

@@ -51,8 +51,8 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], env_name: str | None,
 
     Exit 0 when clean, 1 with findings at error level, 2 for bad input.
     """
+    from ..findings import finalize
     from ..validation import ValidationOptions, has_errors, validate_documents
-    from ..validation.findings import finalize
     from ..validation.kube_schemas import schema_folder, supported_versions
     from ..validation.reporters import REPORTERS, rule_catalog
 

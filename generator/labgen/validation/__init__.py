@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..checks import run_checks
+from ..findings import Finding, ValidationOptions, finalize, has_errors
 from ..manifests import Document
-from .findings import Finding, ValidationOptions, finalize, has_errors
 from .registry import SchemaRegistry
 from .schema_check import schema_findings
 
@@ -19,8 +20,6 @@ __all__ = ["Finding", "ValidationOptions", "has_errors", "validate_documents"]
 
 def validate_documents(documents: Iterable[Document], options: ValidationOptions) -> list[Finding]:
     """Schema findings and semantic-check findings of ``documents``."""
-    from ..checks import run_checks  # the checks import this package's findings module
-
     docs = list(documents)
     registry = SchemaRegistry(options.kubernetes_version, options.crd_paths)
     found = list(schema_findings(docs, registry))

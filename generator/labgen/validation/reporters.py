@@ -6,7 +6,8 @@ import json
 from collections.abc import Callable, Sequence
 
 from .. import __version__
-from .findings import Finding
+from ..checks import CHECKS
+from ..findings import Finding
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
@@ -49,8 +50,6 @@ def github_report(findings: Sequence[Finding]) -> str:
 
 def rule_catalog() -> dict[str, tuple[str, str]]:
     """Every rule id -> (default severity, one-line summary), schema rules first."""
-    from ..checks import CHECKS
-
     rules = {"schema": ("error", "documents match the strict schema of their kind"),
              "unknown-kind": ("error", "every document's kind has a schema (or pass --crds)")}
     rules.update({check.id: (check.severity, check.summary) for check in CHECKS})

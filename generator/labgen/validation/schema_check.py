@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from ..findings import Finding
 from ..manifests import Document
 from .compiler import Errors
-from .findings import Finding
 from .registry import SchemaRegistry
 
 RULE = "schema"

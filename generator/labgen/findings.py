@@ -1,4 +1,8 @@
-"""Validation results as data: :class:`Finding` and the options that shape a run."""
+"""Validation results as data: :class:`Finding`, :data:`Severity` and the options that shape a run.
+
+A base module, so the import graph has one direction: ``validation`` (schemas,
+reporters) runs ``checks`` (semantic rules), and both import findings from here.
+"""
 
 from __future__ import annotations
 
