@@ -30,7 +30,8 @@ def test_references_among_the_files_given_are_still_checked(run, project_root: P
     rule.write_text(rule.read_text().replace("name: v3", "name: v9"))
     result = run("validate", str(tmp_path))
     assert result.exit_code == 1
-    assert "vs-subset subset 'v3' of 'backend-app' is not defined by any DestinationRule" in result.stdout
+    assert ("error vs-subset spec.http[0].route[2].destination.subset: subset 'v3' of "
+            "'backend-app' is not defined by any DestinationRule") in result.stdout
 
 
 def test_chart_sources_and_environment_files_are_left_out(run, project_root: Path) -> None:

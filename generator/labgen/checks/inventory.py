@@ -174,4 +174,4 @@ class Reporter:
     severity: Severity
 
     def __call__(self, doc: Document, path: str, message: str) -> Finding:
-        return Finding(doc.file, doc.index, path, self.rule, self.severity, message)
+        return Finding.at(doc, path, self.rule, self.severity, message)
