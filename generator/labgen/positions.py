@@ -66,7 +66,51 @@ def document_nodes(text: str) -> list[yaml.Node]:
         nodes = list(yaml.compose_all(text, Loader=_Composer))
     except yaml.YAMLError:
         return []
-    return [n for n in nodes if not (isinstance(n, yaml.ScalarNode) and n.tag == NULL_TAG)]
+    return [n for n in nodes if not _is_empty(n)]
+
+
+def _is_empty(node: yaml.Node | None) -> bool:
+    return node is None or (isinstance(node, yaml.ScalarNode) and node.tag == NULL_TAG)
+
+
+_SEPARATOR = re.compile(r"^---(?=[ \t]|$)", re.MULTILINE)
+
+
+class DocumentParts:
+    """One document of a file composed at a time: the text is cut at its ``---`` lines
+    and only the part a finding is in is composed (with its line offset); when the
+    parts do not add up to the file's documents, the whole file is composed."""
+
+    def __init__(self, text: str, count: int) -> None:
+        self._text = text
+        starts = [0, *[m.start() for m in _SEPARATOR.finditer(text)]]
+        spans = list(zip(starts, [*starts[1:], len(text)], strict=True))
+        self._parts = [(a, b) for a, b in spans if _has_content(text[a:b])]
+        self._nodes: dict[int, yaml.Node | None] = {}
+        self._whole: list[yaml.Node] | None = None if len(self._parts) == count else \
+            document_nodes(text)
+
+    def node(self, index: int) -> yaml.Node | None:
+        if self._whole is not None:
+            return self._whole[index] if index < len(self._whole) else None
+        if index >= len(self._parts):
+            return None
+        if index not in self._nodes:
+            start, end = self._parts[index]
+            offset = self._text.count("\n", 0, start)
+            nodes = document_nodes("\n" * offset + self._text[start:end])
+            self._nodes[index] = nodes[0] if len(nodes) == 1 else None
+        return self._nodes[index]
+
+
+def _has_content(part: str) -> bool:
+    for line in part.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("---"):
+            stripped = stripped[3:].strip()
+        if stripped and not stripped.startswith("#") and not stripped.startswith("%"):
+            return True
+    return False
 
 
 def template_position(lines: list[str], tokens: Iterable[str | int],
@@ -97,11 +141,14 @@ class Locator:
 
     def __init__(self, documents: Iterable[Document], repo_root: Path | None = None) -> None:
         self._sources: dict[str, str] = {}
+        #: Documents of each file (List items counted once).
+        self._counts: dict[str, int] = {}
         for doc in documents:
             if doc.source and doc.file not in self._sources:
                 self._sources[doc.file] = doc.source
+            self._counts[doc.file] = max(self._counts.get(doc.file, 0), doc.index + 1)
         self._repo_root = repo_root
-        self._nodes: dict[str, list[yaml.Node]] = {}
+        self._parts: dict[str, DocumentParts] = {}
         self._template_lines: dict[str, list[str]] = {}
 
     def locate(self, finding: Finding) -> Finding:
@@ -112,10 +159,10 @@ class Locator:
             lines = self._template(finding.file)
             line, column = template_position(lines, tokens, *self._segment(finding, lines))
         else:
-            nodes = self._nodes_of(finding.file)
-            if finding.index >= len(nodes):
+            node = self._parts_of(finding.file).node(finding.index)
+            if node is None:
                 return finding
-            line, column = node_position(nodes[finding.index], tokens)
+            line, column = node_position(node, tokens)
         return replace(finding, line=line, column=column) if line else finding
 
     def _segment(self, finding: Finding, lines: list[str]) -> tuple[int, int]:
@@ -125,14 +172,15 @@ class Locator:
         bounds = [0, *[n + 1 for n in breaks]], [*breaks, len(lines)]
         parts = [(a, b) for a, b in zip(*bounds, strict=True)
                  if any(_is_content(text) for text in lines[a:b])]
-        if len(parts) == len(self._nodes_of(finding.file)) and finding.index < len(parts):
+        if len(parts) == self._counts.get(finding.file, -1) and finding.index < len(parts):
             return parts[finding.index]
         return 0, len(lines)
 
-    def _nodes_of(self, file: str) -> list[yaml.Node]:
-        if file not in self._nodes:
-            self._nodes[file] = document_nodes(self._sources.get(file, ""))
-        return self._nodes[file]
+    def _parts_of(self, file: str) -> DocumentParts:
+        if file not in self._parts:
+            self._parts[file] = DocumentParts(self._sources.get(file, ""),
+                                              self._counts.get(file, 0))
+        return self._parts[file]
 
     def _template(self, file: str) -> list[str]:
         if file not in self._template_lines:

@@ -75,6 +75,8 @@ class Inventory:
     _services: dict[str, list[Document]] = field(default_factory=dict)
     _namespaces: set[str] | None = None
     _by_label: dict[tuple[str, str], list[PodTemplate]] = field(default_factory=dict)
+    _selections: dict[tuple[frozenset[tuple[str, str]], str], Selection] = field(
+        default_factory=dict)
     #: Indexes that checks build once per run.
     memo: dict[str, Any] = field(default_factory=dict)
     #: False when the documents are a part of what runs (``validate PATH...``).
@@ -150,12 +152,45 @@ class Inventory:
         return any(same_namespace(doc.namespace, namespace) for doc in self.kind("Service"))
 
     def templates_selected(self, selector: Mapping[str, Any], namespace: str) -> list[PodTemplate]:
+        return self.selection(selector, namespace).templates
+
+    def selection(self, selector: Mapping[str, Any], namespace: str) -> Selection:
+        """The pod templates ``selector`` selects in ``namespace``, found through the
+        label index (the rarest of its labels) and computed once per selector: many
+        Services with one selector (copies of a workload) cost one look-up."""
+        key = (frozenset((str(k), str(v)) for k, v in selector.items()), namespace)
+        found = self._selections.get(key)
+        if found is None:
+            found = self._selections[key] = Selection(self._select(selector, namespace))
+        return found
+
+    def _select(self, selector: Mapping[str, Any], namespace: str) -> list[PodTemplate]:
         if not selector:
             return []
         candidates = min((self._by_label.get((str(k), str(v)), []) for k, v in selector.items()),
                          key=len)
         return [t for t in candidates
                 if same_namespace(t.namespace, namespace) and selects(selector, t.labels)]
+
+
+@dataclass
+class Selection:
+    """Pod templates a selector selects, and their container ports (computed on first use)."""
+
+    templates: list[PodTemplate]
+    _ports: tuple[set[int], set[str]] | None = None
+
+    def port_targets(self) -> tuple[set[int], set[str]]:
+        """Container port numbers and names declared by any of the templates."""
+        if self._ports is None:
+            numbers: set[int] = set()
+            names: set[str] = set()
+            for template in self.templates:
+                more_numbers, more_names = template.port_targets()
+                numbers |= more_numbers
+                names |= more_names
+            self._ports = numbers, names
+        return self._ports
 
 
 def service_ports(service: Document) -> list[Mapping[str, Any]]:
