@@ -125,31 +125,35 @@ class Inventory:
         """Services an Istio/URL host names; ``None`` when it is not an in-cluster name.
 
         ``name``, ``name.ns``, ``name.ns.svc`` and ``name.ns.svc.cluster.local`` are
-        in-cluster; ``name.ns`` only when ``ns`` is a namespace of the run.
+        in-cluster; ``name.ns`` only when ``ns`` is a namespace of the run. In part of
+        a run (``validate PATH``) a host with no Service among the files is not judged.
         """
         parts = host.split(".")
         if host == "localhost" or "*" in host or all(p.isdigit() for p in parts):
             return None
         if len(parts) == 1:
-            return self.services(parts[0], namespace) if self._judged(namespace) else None
+            return self._judged(self.services(parts[0], namespace))
         rest = ".".join(parts[2:])
         if len(parts) == 2 and parts[1] not in self.namespaces() and parts[1] != namespace:
             return None
         if len(parts) > 2 and rest not in CLUSTER_SUFFIXES:
             return None
-        return self.services(parts[0], parts[1]) if self._judged(parts[1]) else None
+        return self._judged(self.services(parts[0], parts[1]))
+
+    def _judged(self, found: list[Document]) -> list[Document] | None:
+        """``found``, or ``None`` (not judged) when it is empty in part of a run."""
+        return found if found or self.complete else None
 
     def judges_templates(self, namespace: str) -> bool:
-        """Whether "selects no pod template" can be said of ``namespace``: always for a
-        complete run; for part of one, only when some workload of it is among the files."""
-        return self.complete or any(same_namespace(t.namespace, namespace) for t in self.templates)
+        """Whether "selects no pod template" can be said: only of a complete run. For
+        part of one (``validate PATH``) the pod templates may be in other files; the rule
+        for partial sets is that references to what the files do not contain are not judged."""
+        return self.complete
 
-    def _judged(self, namespace: str) -> bool:
-        """Whether a Service lookup in ``namespace`` can fail: always for a complete run;
-        for part of one, only when some Service of that namespace is among the files."""
-        if self.complete:
-            return True
-        return any(same_namespace(doc.namespace, namespace) for doc in self.kind("Service"))
+    def judges_absence(self) -> bool:
+        """Whether a reference to an object that is not among the documents is wrong:
+        in a complete run only (see :meth:`judges_templates`)."""
+        return self.complete
 
     def templates_selected(self, selector: Mapping[str, Any], namespace: str) -> list[PodTemplate]:
         return self.selection(selector, namespace).templates
