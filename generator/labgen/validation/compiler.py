@@ -315,7 +315,8 @@ def _object_check(schema: Mapping[str, Any], resolver: RefResolver) -> Check:
 
 
 def _unknown_field(key: str, properties: Mapping[str, Any]) -> str:
-    close = difflib.get_close_matches(key, list(properties), n=1, cutoff=0.6)
+    same_letters = [name for name in properties if name.lower() == key.lower()]
+    close = same_letters or difflib.get_close_matches(key, list(properties), n=1, cutoff=0.6)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     return f"unknown field {key!r}{hint}"
 
