@@ -164,6 +164,15 @@ SCHEMA_CASES: list[tuple[dict[str, Any], list[Any], list[Any]]] = [
     ({"anyOf": [{"type": "integer"}, {"type": "string"}]}, [1, "a"], [None, 1.5]),
     ({"oneOf": [{"required": ["a"]}, {"required": ["b"]}]}, [{"a": 1}], [{"a": 1, "b": 2}, {}]),
     ({"allOf": [{"minimum": 1}, {"maximum": 2}]}, [1, 2], [0, 3]),
+    # The "at most one of" idiom (compiled to a fast check): objects, and other values.
+    ({"oneOf": [{"not": {"anyOf": [{"required": ["a"]}, {"required": ["b"]}]}},
+                {"required": ["a"]}, {"required": ["b"]}]},
+     [{}, {"a": 1}, {"b": 2, "c": 3}], [{"a": 1, "b": 2}, 5, "x", None, []]),
+    ({"oneOf": [{"not": {"anyOf": [{"required": ["a"]}]}}, {"required": ["a"]}]},
+     [{}, {"a": 1}, 5, None], []),
+    ({"oneOf": [{"not": {"anyOf": [{"required": ["a"]}, {"required": ["b"]}]}},
+                {"required": ["a"]}, {"required": ["c"]}]},  # not the idiom: names differ
+     [{}, {"a": 1}], [{"c": 1}, {"a": 1, "c": 1}]),
     ({"not": {"type": "string"}}, [1], ["a"]),
     ({"$ref": "#/$defs/node", "$defs": {"node": {
         "type": "object", "properties": {"next": {"$ref": "#/$defs/node"}},

@@ -23,6 +23,8 @@ import re
 from collections.abc import Callable, Mapping, Sized
 from typing import Any
 
+from .idioms import at_most_one_check, exclusive_fields
+
 #: ``check(value, path, errors)`` appends ``(path, message)`` for each violation.
 Errors = list[tuple[str, str]]
 Check = Callable[[Any, str, Errors], None]
@@ -133,7 +135,12 @@ def compile_schema(schema: Any, resolver: RefResolver = _NO_DEFINITIONS) -> Chec
     if "items" in schema:
         checks.append(_items_check(compile_schema(schema["items"], resolver)))
     for keyword in ("allOf", "anyOf", "oneOf"):
-        if keyword in schema:
+        if keyword not in schema:
+            continue
+        exclusive = exclusive_fields(schema[keyword]) if keyword == "oneOf" else None
+        if exclusive is not None:
+            checks.append(at_most_one_check(exclusive))
+        else:
             checks.append(_combinator(keyword, [compile_schema(s, resolver)
                                                 for s in schema[keyword]]))
     if "not" in schema:
