@@ -29,7 +29,9 @@ def bootstrap(env_name: str, apply_to: Path | None, root: Path, helm_binary: str
     text = bootstrap_text(rendered)
     if apply_to is None:
         click.echo(text, nl=False)
-    elif write_bootstrap(apply_to, text):
-        click.echo(f"{apply_to}: written")
-    else:
-        click.echo(f"{apply_to}: up to date")
+        return
+    from ..repo_lock import repo_lock
+
+    with repo_lock(root):
+        wrote = write_bootstrap(apply_to, text)
+    click.echo(f"{apply_to}: written" if wrote else f"{apply_to}: up to date")

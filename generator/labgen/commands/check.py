@@ -24,25 +24,32 @@ def check(env_names: tuple[str, ...], all_envs: bool, strict: bool, root: Path,
     Names every drifted, missing, hand-edited or stale file and every file a
     person added, then validates the rendering. Exit 0 clean, 1 on any finding.
     """
-    from ..drift import drift_of, orphan_trees
+    from ..drift import drift_of, leftover_staging, orphan_trees
     from ..environment import available_environments
     from ..errors import FindingsError, InputError
     from ..helm_engine import get_engine
     from ..pipeline import validate_rendered, warnings_summary
     from ..render import render_environment
+    from ..repo_lock import repo_lock
 
     if all_envs == bool(env_names):
         raise InputError("name environments with --env ENV, or pass --all (not both)")
     names = available_environments(root) if all_envs else list(env_names)
     engine = get_engine(helm_binary)
     problems = 0
+    with repo_lock(root, shared=True):
+        leftovers = leftover_staging(root)
+    for leftover in leftovers:
+        click.echo(str(leftover))
+        problems += 1
     if all_envs:
         for orphan in orphan_trees(root, names):
             click.echo(str(orphan))
             problems += 1
     for name in names:
         rendered = render_environment(root, name, engine)
-        drifts = drift_of(root, rendered)
+        with repo_lock(root, shared=True):  # never a tree half-way through a swap
+            drifts = drift_of(root, rendered)
         for drift in drifts:
             click.echo(str(drift))
         findings = validate_rendered(root, rendered, strict=strict)

@@ -30,10 +30,16 @@ def render(env_names: tuple[str, ...], all_envs: bool, force: bool, root: Path,
     """
     from ..env_files import available_environments
     from ..errors import InputError
+    from ..repo_lock import repo_lock
 
     if all_envs == bool(env_names):
         raise InputError("name environments with --env ENV, or pass --all (not both)")
     names = available_environments(root) if all_envs else list(env_names)
+    with repo_lock(root):
+        _render_all(root, names, helm_binary, force)
+
+
+def _render_all(root: Path, names: list[str], helm_binary: str | None, force: bool) -> None:
     renderer = _Renderer(root, helm_binary, force)
     if len(names) > 1 and sys.stderr.isatty():
         renderer.notes = []  # held back while the bar draws on stderr

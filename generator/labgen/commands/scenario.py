@@ -104,17 +104,27 @@ def rollback(env_name: str, root: Path, helm_binary: str | None) -> None:
 
 def _step(root: Path, env_name: str, delta: int, helm_binary: str | None) -> None:
     from ..environment import load_environment
+    from ..repo_lock import repo_lock
     from ..rollout import rollout_of
     from ..scenarios import CUSTOM
 
-    target = rollout_of(load_environment(root, env_name)).target(delta)
-    env = _change(root, env_name, CUSTOM, target, helm_binary)
+    with repo_lock(root):  # the step is read and written under one lock
+        target = rollout_of(load_environment(root, env_name)).target(delta)
+        env = _change(root, env_name, CUSTOM, target, helm_binary)
     click.echo(f"rollout: {rollout_of(env).describe()}")
 
 
 def _change(root: Path, env_name: str, scenario_name: str, split: Mapping[str, int] | None,
             helm_binary: str | None) -> Environment:
     """Edit the environment file, re-render and report; returns the new Environment."""
+    from ..repo_lock import repo_lock
+
+    with repo_lock(root):  # read, edit and re-render as one writer: no edit is lost
+        return _change_locked(root, env_name, scenario_name, split, helm_binary)
+
+
+def _change_locked(root: Path, env_name: str, scenario_name: str,
+                   split: Mapping[str, int] | None, helm_binary: str | None) -> Environment:
     from ..environment import load_environment
     from ..helm_engine import engine_identity, get_engine
     from ..pipeline import render_validated, warnings_summary
