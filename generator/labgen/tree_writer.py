@@ -125,8 +125,12 @@ def _staging_root(parent: Path) -> Path:
                          file=str(container))
     container.mkdir(exist_ok=True)
     ignore = container / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("*\n", encoding="utf-8")
+    try:
+        if not ignore.exists():
+            ignore.write_text("*\n", encoding="utf-8")
+    except OSError:
+        _remove_staging_root(container)
+        raise
     return container
 
 
