@@ -62,6 +62,15 @@ def drift_of(root: Path, rendered: RenderedEnvironment) -> list[Drift]:
     return sorted(found, key=lambda d: d.path)
 
 
+def leftover_staging(root: Path) -> list[Drift]:
+    """Staging folders an interrupted render left in ``gitops/`` (the next render removes them)."""
+    from .tree_writer import leftover_staging as staging_folders
+
+    return [Drift(f"{folder.relative_to(root).as_posix()}/",
+                  "left by an interrupted render; the next labgen render removes it (or delete "
+                  "it)") for folder in staging_folders(root / layout.GITOPS_DIR)]
+
+
 def orphan_trees(root: Path, environments: list[str]) -> list[Drift]:
     """Folders of ``gitops/`` that no environment renders."""
     gitops = root / layout.GITOPS_DIR
