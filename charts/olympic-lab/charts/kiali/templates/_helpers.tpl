@@ -86,10 +86,3 @@ accessible_namespaces list; login_token.signing_key is never written here.
 {{- define "kiali.generateSigningKey" -}}
 {{- if and (include "kiali.needsSigningKey" .) .Values.loginToken.generateSecret.enabled }}true{{ end -}}
 {{- end -}}
-
-{{/* Hook annotations of the signing-key objects; weight orders them (RBAC first). */}}
-{{- define "kiali.signingKeyHook" -}}
-helm.sh/hook: pre-install,pre-upgrade
-helm.sh/hook-weight: {{ . | quote }}
-helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded
-{{- end -}}
