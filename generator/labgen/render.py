@@ -14,7 +14,14 @@ from typing import Any
 
 from . import jinja_env
 from .access import app_access, ui_access
-from .argocd_tree import MANIFESTS_DIR, applications, render_tree, tree_dir
+from .argocd_tree import (
+    MANIFESTS_DIR,
+    applications,
+    bootstrap_project_name,
+    lab_namespaces,
+    render_tree,
+    tree_dir,
+)
 from .chart_values import chart_values, render_umbrella, values_file_text
 from .environment import Environment, load_environment
 from .helm_engine import HelmEngine
@@ -132,8 +139,7 @@ def _readme(env: Environment, files: dict[str, str], **extra: Any) -> str:
         description=spec.description or f"Environment {env.name}",
         project=spec.argocd.project, argocd_namespace=spec.argocd.namespace,
         repo_url=spec.argocd.repo_url, root_name=f"{spec.argocd.project}-root",
-        destinations=", ".join(sorted({spec.argocd.namespace, "istio-system",
-                                       spec.namespaces.apps, spec.namespaces.observability})),
+        destinations=", ".join(lab_namespaces(env)), bootstrap_project=bootstrap_project_name(env),
         apps=applications(env), apps_namespace=spec.namespaces.apps,
         rendered_manifests=spec.argocd.rendered_manifests,
         scenario=env.routes.scenario, traffic=env.routes.describe(),
