@@ -13,14 +13,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import jinja_env
-from .chart_values import CHART_PATH, RELEASE_NAME
+from . import jinja_env, layout
+from .chart_values import CHART_PATH, RELEASE_NAME, LabRender
 from .environment import Environment
 from .manifests import Document
 from .yaml_io import dump
 
 ISTIO_NAMESPACE = "istio-system"
-MANIFESTS_DIR = "manifests"
+MANIFESTS_DIR = layout.MANIFESTS_DIR
 ZIPKIN_PROVIDER = "zipkin"
 
 #: Kinds Istio's base/istiod/gateway charts create (they are not rendered offline).
@@ -72,7 +72,7 @@ class AppSpec:
 
 
 def tree_dir(env: Environment) -> str:
-    return f"gitops/{env.name}"
+    return layout.tree_dir(env.name)
 
 
 def applications(env: Environment) -> list[AppSpec]:
@@ -187,9 +187,10 @@ def bootstrap_files(env: Environment, common: dict[str, Any],
     return {BOOTSTRAP_PROJECT_FILE: project, "root.yaml": root}
 
 
-def render_tree(env: Environment, manifests: list[Document]) -> dict[str, str]:
-    """``{path under gitops/<env>/: text}`` of the Argo CD files."""
+def render_tree(env: Environment, lab: LabRender) -> dict[str, str]:
+    """``{path under gitops/<env>/: text}``: projects, root, Applications, the values file."""
     spec = env.spec
+    manifests = lab.manifests
     labels = {"app.kubernetes.io/part-of": "olympic-lab", "labgen.io/environment": env.name}
     common = {
         "env": env.name,
@@ -208,6 +209,7 @@ def render_tree(env: Environment, manifests: list[Document]) -> dict[str, str]:
         source_repos=sorted({spec.argocd.repo_url, spec.istio.chart_repo_url}),
         destinations=lab_namespaces(env),
         cluster_kinds=cluster_kinds, namespaced_kinds=namespaced_kinds, **common)
+    files[lab.values_path] = lab.values_text
     if spec.argocd.rendered_manifests:
         files.update(manifest_files(manifests))
     files.update(bootstrap_files(env, common))

@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from types import ModuleType
 
+from ..findings import Finding, Severity, ValidationOptions
 from ..manifests import Document
-from ..validation.findings import Finding, Severity, ValidationOptions
 from . import (
     argocd_duplicates,
     argocd_paths,
