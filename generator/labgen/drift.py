@@ -76,8 +76,13 @@ def orphan_trees(root: Path, environments: list[str]) -> list[Drift]:
     gitops = root / layout.GITOPS_DIR
     if not gitops.is_dir():
         return []
-    return [Drift(f"{layout.tree_dir(folder.name)}/", f"no environment renders it "
-                  f"({layout.env_file(folder.name)} is missing); delete the folder")
-            for folder in sorted(gitops.iterdir())
-            if folder.is_dir() and not folder.name.startswith(".")
-            and folder.name not in environments]
+    found = []
+    for folder in sorted(gitops.iterdir()):
+        if not folder.is_dir() or folder.name.startswith(".") or folder.name in environments:
+            continue
+        source = layout.env_file(folder.name)
+        why = (f"{source} is an abstract layer" if (root / source).is_file()
+               else f"{source} is missing")
+        found.append(Drift(f"{layout.tree_dir(folder.name)}/",
+                           f"no environment renders it ({why}); delete the folder"))
+    return found
