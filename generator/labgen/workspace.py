@@ -37,6 +37,7 @@ from .results import (
     TrafficView,
     TreeWrite,
     Validation,
+    rule_counts,
 )
 
 if TYPE_CHECKING:
@@ -127,9 +128,10 @@ class Workspace:
         from .render import write_rendered
 
         result = write_rendered(self.root, rendered)
-        self.cache.record(rendered.env.name, rendered.tree_dir, rendered.env.files)
+        rules = rule_counts(warnings)
+        self.cache.record(rendered.env.name, rendered.tree_dir, rendered.env.files, dict(rules))
         return TreeWrite(rendered.env.name, rendered.tree_dir, tuple(result.changed),
-                         tuple(result.removed), warnings, tuple(result.foreign))
+                         tuple(result.removed), warnings, rules, tuple(result.foreign))
 
     # --- use cases ------------------------------------------------------------------------
 
@@ -155,7 +157,8 @@ class Workspace:
 
         tree_dir = layout.tree_dir(name)
         if not force and self.cache.is_fresh(name, tree_dir, input_files(self.root, name)):
-            return TreeWrite(name, tree_dir, cached=True)
+            rules = tuple(sorted(self.cache.warnings(name).items()))
+            return TreeWrite(name, tree_dir, warning_rules=rules, cached=True)
         rendered, warnings = self.validated(name)
         return self._write(rendered, warnings)
 
