@@ -125,8 +125,14 @@ class Workspace:
         return validate_rendered(self.root, rendered, strict=strict, crd_paths=crd_paths)
 
     def _write(self, rendered: RenderedEnvironment, warnings: tuple[Finding, ...]) -> TreeWrite:
+        from .drift import synced_foreign, synced_message
         from .render import write_rendered
 
+        synced = synced_foreign(self.root, rendered)
+        if synced:
+            more = f" (and {len(synced) - 1} more)" if len(synced) > 1 else ""
+            raise InputError(synced_message(rendered, synced[0]) + more,
+                             file=f"{rendered.tree_dir}/{synced[0]}")
         result = write_rendered(self.root, rendered)
         rules = rule_counts(warnings)
         self.cache.record(rendered.env.name, rendered.tree_dir, rendered.env.files, dict(rules))
