@@ -148,7 +148,7 @@ class Workspace:
         out = []
         for name in available_environments(self.root):
             env = load_environment(self.root, name)
-            out.append(EnvironmentInfo(name, env.files, env.spec.description))
+            out.append(EnvironmentInfo(name, env.files, env.spec.description, env.built_on))
         return out
 
     def render(self, names: Sequence[str] = (), *, all_envs: bool = False, force: bool = False,
@@ -191,12 +191,15 @@ class Workspace:
 
     def traffic(self, name: str) -> TrafficView:
         """The current traffic scenario of ``name`` and where its rollout stands."""
+        from .clusters import expand_clusters
         from .environment import load_environment
         from .rollout import rollout_of
 
         env = load_environment(self.root, name)
         rollout = rollout_of(env).describe() if env.spec.traffic.steps else None
-        return TrafficView(env.name, env.files, env.routes, rollout)
+        participants = expand_clusters(env)
+        overrides = tuple((p.name, p.env.routes) for p in participants if p.env.routes != env.routes)
+        return TrafficView(env.name, env.files, env.routes, rollout, overrides, len(participants))
 
     def change_traffic(self, name: str, scenario: str,
                        weights: Mapping[str, int] | None = None) -> TrafficEdit:

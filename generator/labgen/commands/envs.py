@@ -15,7 +15,10 @@ from ..options import root_option, workspace
 def envs(root: Path) -> None:
     """List the environments that can be rendered."""
     for info in workspace(root).environments():
-        click.echo(f"{info.name}\t{' <- '.join(reversed(info.files))}\t{info.description}")
+        line = f"{info.name}\t{' <- '.join(reversed(info.files))}\t{info.description}"
+        if info.built_on:
+            line += f"\tchanges with: {', '.join(info.built_on)}"
+        click.echo(line)
 
 
 @click.command()
