@@ -176,3 +176,15 @@ def test_a_canary_on_oke_reads_as_one_change_for_the_workshop(repo: Path, worksp
     md = markdown(report)
     assert md.count("```mermaid") == 1  # one pie per distinct new split
     assert len(md.encode()) < 10_000  # the job summary of a one-line canary stays small
+
+
+def test_changed_since_names_the_environments_a_change_touches(repo: Path, workspace) -> None:
+    ws = workspace(repo)
+    assert ws.changed_since("HEAD") == []
+    ws.change_traffic("kind", "all-v3")
+    assert ws.changed_since("HEAD") == ["kind"]
+    ws.change_traffic("oke", "all-v3")
+    assert ws.changed_since("HEAD") == ["kind", "oke", "workshop"]  # workshop extends oke
+    git(repo, "commit", "-q", "-am", "all-v3")
+    (repo / "charts" / "olympic-lab" / "NOTES.txt").write_text("new\n")  # untracked, in charts/
+    assert ws.changed_since("HEAD") == ["kind", "oke", "workshop"]

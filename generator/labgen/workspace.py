@@ -151,6 +151,18 @@ class Workspace:
             out.append(EnvironmentInfo(name, env.files, env.spec.description, env.built_on))
         return out
 
+    def changed_since(self, ref: str) -> list[str]:
+        """The environments a change since git ref ``ref`` touches: their files, their tree,
+        or the charts every environment renders (``labgen envs --changed-since``)."""
+        from .env_files import available_environments, input_files
+        from .git_source import changed_paths
+
+        paths = changed_paths(self.root, ref)
+        charts = any(p.startswith(f"{layout.CHARTS_DIR}/") for p in paths)
+        return [name for name in available_environments(self.root)
+                if charts or paths & set(input_files(self.root, name))
+                or any(p.startswith(f"{layout.tree_dir(name)}/") for p in paths)]
+
     def render(self, names: Sequence[str] = (), *, all_envs: bool = False, force: bool = False,
                progress: Progress | None = None) -> list[TreeWrite]:
         """Render, validate and write each environment; skip those whose inputs did not change."""
