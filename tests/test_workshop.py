@@ -62,7 +62,8 @@ def test_render_n_clusters(lab: Path, run, count: int) -> None:
     assert result.exit_code == 0, result.stderr
     files = _files(lab / "gitops" / "ws")
     names = [f"team-{i:02d}" for i in range(1, count + 1)]
-    assert {f"apps/{part}.yaml" for part in PARTS} | {"project.yaml", "root.yaml", "README.md"} \
+    assert {f"apps/{part}.yaml" for part in PARTS} | {"project.yaml", "bootstrap-project.yaml", "root.yaml",
+                                                 "README.md"} \
         | {f"clusters/{n}/values.yaml" for n in names} | {".labgen-owned"} == set(files)
     for part in PARTS:
         appset = yaml.safe_load(files[f"apps/{part}.yaml"])
@@ -176,13 +177,22 @@ def test_project_allows_exactly_the_participant_destinations(workshop: RenderedE
     project = _by_key(workshop.argocd, "AppProject", "olympic-lab")
     destinations = {(d.get("server") or d.get("name"), d["namespace"])
                     for d in project["spec"]["destinations"]}
-    expected = {("https://kubernetes.default.svc", "argocd")} | {
-        (f"https://203.0.113.{10 + i}:6443", ns) for i in range(1, 31)
-        for ns in ("istio-system", "olympic")}
+    expected = {(f"https://203.0.113.{10 + i}:6443", ns) for i in range(1, 31)
+                for ns in ("istio-system", "olympic")}
     assert destinations == expected
     assert not any("*" in str(d) for d in project["spec"]["destinations"])
     kinds = {(k["group"], k["kind"]) for k in project["spec"]["namespaceResourceWhitelist"]}
-    assert ("argoproj.io", "ApplicationSet") in kinds
+    assert not {group for group, _kind in kinds} & {"argoproj.io"}
+    # The ApplicationSets belong to the bootstrap project, in Argo CD's namespace only.
+    bootstrap = _by_key(workshop.argocd, "AppProject", "olympic-lab-bootstrap")
+    assert bootstrap["spec"]["destinations"] == [
+        {"server": "https://kubernetes.default.svc", "namespace": "argocd"}]
+    assert {(k["group"], k["kind"]) for k in bootstrap["spec"]["namespaceResourceWhitelist"]} == {
+        ("argoproj.io", "Application"), ("argoproj.io", "AppProject"),
+        ("argoproj.io", "ApplicationSet")}
+    assert bootstrap["spec"]["clusterResourceWhitelist"] == []
+    root = _by_key(workshop.argocd, "Application", "olympic-lab-root")
+    assert root["spec"]["project"] == "olympic-lab-bootstrap"
 
 
 def test_cluster_labels_generator(lab: Path, run, upstream_crd_errors) -> None:

@@ -19,20 +19,25 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-import yaml
-
 from . import jinja_env
-from .argocd_tree import ISTIO_NAMESPACE, AppSpec, applications, project_kinds, tree_dir
+from .argocd_tree import (
+    ARGOCD_KINDS,
+    AppSpec,
+    applications,
+    bootstrap_files,
+    lab_namespaces,
+    project_kinds,
+    tree_dir,
+)
 from .chart_values import RELEASE_NAME, LabRender
 from .clusters import ParticipantEnvironment
 from .environment import Environment
+from .yaml_io import safe_load
 
 #: Go-template parameter of the generators: the participant's name (list element ``name``;
 #: the cluster generator's ``name`` is the Argo CD cluster name).
 NAME_PARAM = "{{.name}}"
-#: The in-cluster address of Argo CD's own cluster (where the ApplicationSets live).
-IN_CLUSTER = "https://kubernetes.default.svc"
-#: ApplicationSet kind, for the AppProject's whitelist (the root app syncs them).
+#: ApplicationSet kind, for the bootstrap project's whitelist (the root app syncs them).
 APPSET_KIND = ("argoproj.io", "ApplicationSet")
 
 
@@ -68,7 +73,7 @@ def _per_cluster(app: AppSpec, env: Environment) -> AppSpec:
 def _template_spec(app: AppSpec, common: dict[str, Any], destination: dict[str, str]) -> dict[str, Any]:
     """The single-cluster Application's spec (same template), aimed at a participant."""
     text = jinja_env.render("argocd/application.yaml.j2", app=app, **common)
-    spec: dict[str, Any] = yaml.safe_load(text)["spec"]
+    spec: dict[str, Any] = safe_load(text)["spec"]
     spec["destination"] = {**destination, "namespace": app.namespace}
     return spec
 
@@ -94,19 +99,14 @@ def render_appset_tree(env: Environment, labs: list[LabRender]) -> dict[str, str
             template_spec=_template_spec(app, common, destination), **common)
     manifests = [doc for lab in labs for doc in lab.manifests]
     cluster_kinds, namespaced_kinds = project_kinds(manifests)
-    namespaced_kinds = sorted([*namespaced_kinds, dict(zip(("group", "kind"), APPSET_KIND, strict=True))],
-                              key=lambda rule: (rule["group"], rule["kind"]))
-    lab_namespaces = sorted({ISTIO_NAMESPACE, spec.namespaces.apps, spec.namespaces.observability})
+    namespaces = lab_namespaces(env)
     files["project.yaml"] = jinja_env.render(
         "argocd/appset-project.yaml.j2",
         source_repos=sorted({spec.argocd.repo_url, spec.istio.chart_repo_url}),
-        home={"server": IN_CLUSTER, "namespace": spec.argocd.namespace},
         participants=[{"name": p.name, "target": _project_target(env, p),
-                       "namespaces": lab_namespaces} for p in participants],
+                       "namespaces": namespaces} for p in participants],
         cluster_kinds=cluster_kinds, namespaced_kinds=namespaced_kinds, **common)
-    files["root.yaml"] = jinja_env.render(
-        "argocd/root.yaml.j2", root_name=f"{spec.argocd.project}-root",
-        repo_url=spec.argocd.repo_url, target_revision=spec.argocd.target_revision, **common)
+    files.update(bootstrap_files(env, common, ARGOCD_KINDS | {APPSET_KIND}))
     for lab in labs:
         files[lab.values_path] = lab.values_text
     return files

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import jinja2
-import yaml
+import jinja2.bccache
 
 from .errors import TemplateError
-from .yaml_io import dump
+from .yaml_io import dump, scalar
 
 
 def _to_yaml(value: Any, indent: int = 0) -> str:
@@ -21,17 +24,33 @@ def _to_yaml(value: Any, indent: int = 0) -> str:
     return text
 
 
-def _to_scalar(value: Any) -> str:
-    """A value as one YAML scalar, quoted only where YAML would read it as something else
-    ("1.10" stays a string, a namespace called "on" stays a string)."""
-    text: str = yaml.safe_dump({"k": value}, default_flow_style=False, width=10**6)
-    return text[len("k: "):].rstrip("\n")
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept in the user's cache folder (XDG), so a process does not
+    compile every template again; Jinja2 keys each entry by the template's source."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    folder = base / "labgen" / f"jinja2-{jinja2.__version__}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return _QuietCache(str(folder)) if os.access(folder, os.W_OK) else None
+
+
+class _QuietCache(jinja2.FileSystemBytecodeCache):
+    """A bytecode cache whose failures only cost a compile (a full disk, a race)."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
 
 
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("labgen", "templates"),
+        bytecode_cache=_bytecode_cache(),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -39,7 +58,7 @@ def environment() -> jinja2.Environment:
         autoescape=False,
     )
     env.filters["to_yaml"] = _to_yaml
-    env.filters["to_scalar"] = _to_scalar
+    env.filters["to_scalar"] = scalar
     env.filters["to_json"] = lambda value: json.dumps(value, sort_keys=True)
     return env
 

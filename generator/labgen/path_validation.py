@@ -12,11 +12,11 @@ from pathlib import Path
 
 from . import layout
 from .errors import InputError
+from .findings import finalize
 from .manifests import Document
 from .results import Validation
 from .validation import ValidationOptions, validate_documents
 from .validation.files import load_paths
-from .validation.findings import finalize
 from .validation.kube_schemas import schema_folder, supported_versions
 
 #: Kubernetes minor for PATHS when none is given.

@@ -33,8 +33,10 @@ def login_notes(env: Environment) -> list[str]:
     ns = spec.namespaces.observability
     notes = []
     if enabled(spec.components, "grafana"):
-        notes.append("Grafana: the first login is `admin` / `admin` and Grafana asks for a new "
-                     "password at once (or set `grafana.admin.existingSecret` through `helmValues`).")
+        notes.append("Grafana: user `admin`; the password is generated in the cluster (never "
+                     f"committed): `kubectl -n {ns} get secret grafana-admin -o jsonpath="
+                     "'{.data.password}' | base64 -d` (or name your own Secret in "
+                     "`grafana.admin.existingSecret` through `helmValues`).")
     if enabled(spec.components, "kiali") and spec.observability.kiali_auth_strategy == "token":
         notes.append(f"Kiali asks for a token: `kubectl -n {ns} create token kiali`.")
     return notes

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import jinja_env, layout
 from .access import ClusterAccess, app_access, cluster_access, ui_access
-from .argocd_tree import ISTIO_NAMESPACE, AppSpec
+from .argocd_tree import AppSpec, bootstrap_project_name, lab_namespaces
 from .environment import Environment
 from .posture import login_notes, warnings_of
 
@@ -28,8 +28,7 @@ def readme_text(env: Environment, apps: list[AppSpec],
         description=spec.description or f"Environment {env.name}",
         project=spec.argocd.project, argocd_namespace=spec.argocd.namespace,
         repo_url=spec.argocd.repo_url, root_name=f"{spec.argocd.project}-root",
-        destinations=", ".join(sorted({spec.argocd.namespace, ISTIO_NAMESPACE,
-                                       spec.namespaces.apps, spec.namespaces.observability})),
+        destinations=", ".join(lab_namespaces(env)), bootstrap_project=bootstrap_project_name(env),
         apps=apps, apps_namespace=spec.namespaces.apps,
         rendered_manifests=spec.argocd.rendered_manifests,
         scenario=env.routes.scenario, traffic=env.routes.describe(),

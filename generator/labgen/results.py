@@ -6,6 +6,7 @@ Commands turn these into lines; tests assert on them directly.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -27,8 +28,10 @@ class TreeWrite:
     #: Files written and removed (both empty: up to date).
     changed: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
-    #: Validation findings below error level.
+    #: Validation findings below error level (empty when cached: see ``warning_rules``).
     warnings: tuple[Finding, ...] = ()
+    #: Warnings per rule, ``(("nodeport-exposure", 4),)``; kept by the render cache too.
+    warning_rules: tuple[tuple[str, int], ...] = ()
     #: Files in the tree labgen did not write (kept).
     foreign: tuple[str, ...] = ()
     #: True when the inputs did not change and nothing was rendered.
@@ -46,15 +49,20 @@ class TreeWrite:
 
     def warnings_summary(self) -> str | None:
         """One line for the warnings: counts per rule and where to see them all."""
-        return warnings_line(self.tree_dir, self.name, self.warnings)
+        return warnings_line(self.tree_dir, self.name, dict(self.warning_rules))
 
 
-def warnings_line(tree_dir: str, env_name: str, warnings: tuple[Finding, ...]) -> str | None:
-    if not warnings:
+def rule_counts(findings: Iterable[Finding]) -> tuple[tuple[str, int], ...]:
+    """``((rule, count), ...)`` of ``findings``, sorted by rule."""
+    return tuple(sorted(Counter(finding.rule for finding in findings).items()))
+
+
+def warnings_line(tree_dir: str, env_name: str, rules: Mapping[str, int]) -> str | None:
+    """``gitops/oke: 4 warning(s) (nodeport-exposure x4); list them with: ...`` or None."""
+    if not rules:
         return None
-    rules = Counter(finding.rule for finding in warnings)
     summary = ", ".join(f"{rule} x{count}" for rule, count in sorted(rules.items()))
-    return (f"{tree_dir}: {len(warnings)} warning(s) ({summary}); "
+    return (f"{tree_dir}: {sum(rules.values())} warning(s) ({summary}); "
             f"list them with: labgen validate --env {env_name}")
 
 

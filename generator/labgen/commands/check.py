@@ -8,7 +8,7 @@ import click
 
 from ..errors import FindingsError
 from ..options import helm_binary_option, root_option, workspace
-from ..results import warnings_line
+from ..results import rule_counts, warnings_line
 
 
 @click.command()
@@ -32,8 +32,9 @@ def check(env_names: tuple[str, ...], all_envs: bool, strict: bool, root: Path,
     for env in report.environments:
         for line in (*env.drifts, *env.errors):
             click.echo(str(line))
-        if warnings_line(env.tree_dir, env.name, env.warnings):
-            click.echo(warnings_line(env.tree_dir, env.name, env.warnings), err=True)
+        summary = warnings_line(env.tree_dir, env.name, dict(rule_counts(env.warnings)))
+        if summary:
+            click.echo(summary, err=True)
         if env.clean:
             click.echo(f"{env.tree_dir}: matches its inputs")
     if report.problems:

@@ -1,4 +1,8 @@
-"""Validation results as data: :class:`Finding` and the options that shape a run."""
+"""Validation results as data: :class:`Finding`, :data:`Severity` and the options that shape a run.
+
+A base module, so the import graph has one direction: ``validation`` (schemas,
+reporters) runs ``checks`` (semantic rules), and both import findings from here.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
+
+from .manifests import Document, item_path
 
 Severity = Literal["error", "warning"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning")
@@ -23,12 +29,27 @@ class Finding:
     rule: str
     severity: Severity
     message: str
+    #: 1-based line and column of the node the path names (0: not known; see
+    #: :mod:`labgen.positions`, which fills them in).
+    line: int = 0
+    column: int = 0
+
+    @classmethod
+    def at(cls, doc: Document, path: str, rule: str, severity: Severity, message: str) -> Finding:
+        """A finding on ``path`` of ``doc`` (an item of a ``kind: List`` is prefixed)."""
+        return cls(doc.file, doc.index, item_path(doc.item, path), rule, severity, message)
+
+    @property
+    def where(self) -> str:
+        """``file:line:col`` when the position is known; else ``file`` and the document."""
+        if self.line:
+            return f"{self.file}:{self.line}:{self.column or 1}"
+        return f"{self.file} (document {self.index})" if self.index >= 0 else self.file
 
     def __str__(self) -> str:
-        """``file:document:path: severity rule-id message`` (the text report's line)."""
-        where = f"{self.file}:{self.index if self.index >= 0 else ''}"
-        where += f":{self.path}" if self.path else ""
-        return f"{where}: {self.severity} {self.rule} {self.message}"
+        """``file:line:col: severity rule-id path: message`` (the text report's line)."""
+        what = f"{self.path}: {self.message}" if self.path else self.message
+        return f"{self.where}: {self.severity} {self.rule} {what}"
 
 
 @dataclass(frozen=True)
@@ -59,7 +80,13 @@ def finalize(findings: Iterable[Finding], options: ValidationOptions) -> list[Fi
     unique = set(findings)
     if options.strict:
         unique = {replace(f, severity="error") for f in unique}
-    return sorted(unique)
+    return sorted(unique, key=sort_key)
+
+
+def sort_key(finding: Finding) -> tuple[str, int, int, int, str, str, str]:
+    """File, document, position, then path and rule: the order reports print."""
+    f = finding
+    return (f.file, f.index, f.line, f.column, f.path, f.rule, f.message)
 
 
 def has_errors(findings: Iterable[Finding]) -> bool:
