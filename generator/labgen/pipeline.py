@@ -28,15 +28,32 @@ def render_validated(
 
 
 def validate_rendered(root: Path, rendered: RenderedEnvironment, *, strict: bool) -> list[Any]:
-    from .validation import ValidationOptions, validate_documents
+    """The findings of ``rendered`` that were not acknowledged (``labgen validate --env``
+    lists those too)."""
+    from .validation import validate_documents
 
-    options = ValidationOptions(
+    options = environment_options(root, rendered, strict=strict)
+    return [finding for finding in
+            validate_documents([*rendered.manifests, *rendered.argocd], options)
+            if not finding.acknowledged]
+
+
+def environment_options(root: Path, rendered: RenderedEnvironment, *, strict: bool,
+                        crd_paths: tuple[Path, ...] = ()) -> Any:
+    """The validation options of an environment: its Kubernetes version, its
+    acknowledgements and the repository's rule levels."""
+    from .findings import Acknowledgement, ValidationOptions
+    from .repo_config import rule_levels
+    from .validation.reporters import rule_catalog
+
+    return ValidationOptions(
         kubernetes_version=rendered.env.spec.cluster.kubernetes_version,
-        strict=strict,
-        repo_root=root,
+        strict=strict, crd_paths=crd_paths, repo_root=root,
         planned_files=frozenset(rendered.tree),
+        acknowledgements=tuple(Acknowledgement(a.check, a.reason, a.resource)
+                               for a in rendered.env.spec.validation.acknowledge),
+        rule_levels=rule_levels(root, rule_catalog()),
     )
-    return list(validate_documents([*rendered.manifests, *rendered.argocd], options))
 
 
 def warnings_summary(tree_dir: str, env_name: str, findings: list[Any]) -> str:

@@ -19,9 +19,11 @@ if TYPE_CHECKING:
               help="Environment to render (repeatable).")
 @click.option("--all", "all_envs", is_flag=True, help="Render every environment.")
 @click.option("--force", is_flag=True, help="Render even when the inputs did not change.")
+@click.option("--strict", is_flag=True, help="Treat warnings (not acknowledged) as errors: "
+              "write nothing when there are any.")
 @root_option
 @helm_binary_option
-def render(env_names: tuple[str, ...], all_envs: bool, force: bool, root: Path,
+def render(env_names: tuple[str, ...], all_envs: bool, force: bool, strict: bool, root: Path,
            helm_binary: str | None) -> None:
     """Render gitops/<env>/ from environments/<env>.yaml through real Helm.
 
@@ -34,7 +36,7 @@ def render(env_names: tuple[str, ...], all_envs: bool, force: bool, root: Path,
     if all_envs == bool(env_names):
         raise InputError("name environments with --env ENV, or pass --all (not both)")
     names = available_environments(root) if all_envs else list(env_names)
-    renderer = _Renderer(root, helm_binary, force)
+    renderer = _Renderer(root, helm_binary, force, strict)
     if len(names) > 1 and sys.stderr.isatty():
         renderer.notes = []  # held back while the bar draws on stderr
         with click.progressbar(names, label="rendering", file=sys.stderr,
@@ -51,13 +53,15 @@ def render(env_names: tuple[str, ...], all_envs: bool, force: bool, root: Path,
 class _Renderer:
     """Renders environments one by one, sharing one Helm engine (created on first need)."""
 
-    def __init__(self, root: Path, helm_binary: str | None, force: bool) -> None:
+    def __init__(self, root: Path, helm_binary: str | None, force: bool,
+                 strict: bool = False) -> None:
         from ..helm_engine import engine_identity
         from ..render_cache import RenderCache
 
         self.root = root
         self.helm_binary = helm_binary
         self.force = force
+        self.strict = strict
         self._engine: HelmEngine | None = None
         #: Where notes for stderr go when they must wait (None: print them at once).
         self.notes: list[str] | None = None
@@ -67,7 +71,9 @@ class _Renderer:
         from ..env_files import input_files
 
         tree_dir = f"gitops/{name}"
-        if not self.force and self.cache.is_fresh(name, tree_dir, input_files(self.root, name)):
+        fresh = not self.force and not self.strict and self.cache.is_fresh(
+            name, tree_dir, input_files(self.root, name))
+        if fresh:
             return f"{tree_dir}: up to date"
         # Deferred: Helm, Jinja2 and the validators load only when something must render.
         from ..helm_engine import get_engine
@@ -76,7 +82,7 @@ class _Renderer:
 
         if self._engine is None:
             self._engine = get_engine(self.helm_binary)
-        rendered, findings = render_validated(self.root, name, self._engine)
+        rendered, findings = render_validated(self.root, name, self._engine, strict=self.strict)
         if findings:
             self._note(warnings_summary(tree_dir, name, findings))
         result = write_rendered(self.root, rendered)

@@ -81,8 +81,11 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], env_name: str | None,
         if not documents:
             click.echo("no Kubernetes manifests among the given paths (Helm chart sources and "
                        "environment files are left out: use --env)", err=True)
+        from ..repo_config import rule_levels
+
         options = ValidationOptions(kubernetes_version=version, strict=strict,
-                                    crd_paths=crd_paths, repo_root=root, complete=False)
+                                    crd_paths=crd_paths, repo_root=root, complete=False,
+                                    rule_levels=rule_levels(root or Path.cwd(), rule_catalog()))
     if not schema_folder(options.kubernetes_version).is_dir():
         raise InputError(f"no Kubernetes schemas for {options.kubernetes_version}; "
                          f"supported: {', '.join(supported_versions())}")
@@ -109,11 +112,9 @@ def _environment(root: Path, name: str, helm_binary: str | None, strict: bool,
                  crd_paths: tuple[Path, ...]) -> tuple[list[Document], ValidationOptions]:
     """What Argo CD would apply for ``name``: the umbrella chart's manifests and the tree."""
     from ..helm_engine import get_engine
+    from ..pipeline import environment_options
     from ..render import render_environment
-    from ..validation import ValidationOptions
 
     rendered = render_environment(root, name, get_engine(helm_binary))
-    options = ValidationOptions(
-        kubernetes_version=rendered.env.spec.cluster.kubernetes_version, strict=strict,
-        crd_paths=crd_paths, repo_root=root, planned_files=frozenset(rendered.tree))
+    options = environment_options(root, rendered, strict=strict, crd_paths=crd_paths)
     return [*rendered.manifests, *rendered.argocd], options
