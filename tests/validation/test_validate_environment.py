@@ -37,7 +37,11 @@ def test_environment_has_no_errors(run: Invoke, lab: Path, env: str) -> None:
     assert [f for f in findings if f["severity"] == "error"] == []
 
 
-def test_oke_nodeports_fail_under_strict(run: Invoke, lab: Path) -> None:
+def test_oke_nodeports_fail_under_strict_unless_acknowledged(run: Invoke, lab: Path) -> None:
+    oke = lab / "environments" / "oke.yaml"
+    text = oke.read_text(encoding="utf-8")
+    assert run("validate", "--root", str(lab), "--env", "oke", "--strict").exit_code == 0
+    oke.write_text(text[:text.index("\nvalidation:")] + "\n", encoding="utf-8")
     result = run("validate", "--root", str(lab), "--env", "oke", "--strict")
     assert result.exit_code == 1
     assert "error nodeport-exposure" in result.stdout

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from .. import layout
 from ..findings import Finding, Severity, ValidationOptions
 from .inventory import Inventory
 
@@ -35,7 +36,7 @@ def run(inventory: Inventory, options: ValidationOptions) -> Iterator[Finding]:
 
 
 def template_findings(root: Path) -> Iterator[Finding]:
-    charts = root / "charts"
+    charts = root / layout.CHARTS_DIR
     if not charts.is_dir():
         return
     for file in sorted(charts.rglob("*")):
