@@ -189,6 +189,11 @@ def _check(spec: EnvironmentFile, layers: Layers) -> None:
                      "{header: x-canary, exact: \"true\", subset: v3}")
     if not spec.apps.backend_versions:
         fail(("apps", "backendVersions"), "apps.backendVersions needs at least one version (v1)")
+    for index, ack in enumerate(spec.validation.acknowledge):
+        if not ack.check or not ack.reason.strip():
+            fail(("validation", "acknowledge", index),
+                 f"validation.acknowledge[{index}] needs check and reason; write "
+                 "{check: RULE-ID, reason: why it is accepted}")
 
 
 def _gibibytes(size: str) -> float:
