@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from . import scenarios
-from .env_files import ENV_DIR, available_environments, display, environment_file, names
+from .env_files import ENV_DIR, MAX_EXTENDS, available_environments, display, environment_file, names
 from .env_model import EnvironmentFile
 from .errors import InputError
 from .typed_config import build, deep_merge
@@ -91,6 +91,9 @@ def environment_from_layers(name: str, layers: Layers) -> Environment:
 
 
 def _load_layers(root: Path, name: str, chain: tuple[str, ...]) -> Layers:
+    if len(chain) >= MAX_EXTENDS:
+        raise InputError(f"'extends' chains more than {MAX_EXTENDS} files; layer fewer files",
+                         file=display(root, environment_file(root, chain[-1])), line=1)
     if name in chain:
         cycle = " -> ".join((*chain, name))
         raise InputError(f"'extends' forms a cycle ({cycle}); remove one of the links",
