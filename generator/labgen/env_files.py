@@ -12,11 +12,12 @@ import re
 import stat
 from pathlib import Path
 
+from . import layout
 from .errors import InputError
 from .tree_scan import printable
 from .yaml_io import load_with_lines, read_regular
 
-ENV_DIR = "environments"
+ENV_DIR = layout.ENV_DIR
 DNS1123_LABEL = r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?"
 NAME = re.compile(DNS1123_LABEL)
 

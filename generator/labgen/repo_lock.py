@@ -25,9 +25,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from . import layout
 from .errors import InputError, LabgenError
 
-CACHE_DIR = ".labgen-cache"
+CACHE_DIR = layout.CACHE_DIR
 LOCK_FILE = "lock"
 TIMEOUT_ENV = "LABGEN_LOCK_TIMEOUT"
 DEFAULT_TIMEOUT = 5.0
@@ -152,7 +153,7 @@ def repo_lock(root: Path, *, shared: bool = False, command: str | None = None) -
             _write_holder(fd, f"{os.getpid()} {command or describe_command()}\n")
             from .tree_writer import clean_staging
 
-            clean_staging(root / "gitops")
+            clean_staging(root / layout.GITOPS_DIR)
         try:
             yield
         finally:
