@@ -138,12 +138,19 @@ def _compose_and_construct(loader_class: Any, text: str, name: str) -> tuple[Any
         raise InputError(f"invalid YAML: {_first_line(exc)}", file=name) from None
     except RecursionError:
         raise InputError("document is nested too deeply; flatten it", file=name) from None
-    except (ValueError, TypeError, OverflowError, ArithmeticError) as exc:
-        # A constructor refused a scalar: `!!int x`, a 5000-digit integer, `!!binary` garbage.
-        what = "an integer with more than 4300 digits" if "integer string conversion" in str(exc) \
-            else _first_line(exc)
+    except (ValueError, TypeError, ArithmeticError, AttributeError, LookupError) as exc:
+        # A constructor refused a scalar: `!!int x`, a 5000-digit integer, `!!timestamp x`.
+        node = _last_node[0]
+        if "integer string conversion" in str(exc):
+            what = "an integer with more than 4300 digits"
+        elif isinstance(node, yaml.ScalarNode):
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            shown = node.value if len(node.value) <= 60 else node.value[:57] + "..."
+            what = f"{shown!r} is not a valid {tag}"
+        else:
+            what = _first_line(exc)
         raise InputError(f"invalid YAML value: {what}; quote the value or fix it",
-                         file=name, line=_last_line[0]) from None
+                         file=name, line=node.start_mark.line + 1 if node else None) from None
     finally:
         loader.dispose()
     return data, lines
@@ -161,15 +168,15 @@ def _first_line(exc: BaseException) -> str:
     return text if len(text) <= 120 else text[:117] + "..."
 
 
-#: The line of the node being constructed (for errors raised inside PyYAML's constructors).
-_last_line = [0]
+#: The node being constructed (for errors raised inside PyYAML's constructors).
+_last_node: list[yaml.Node | None] = [None]
 
 
 def _construct(
     node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], name: str, count: list[int]
 ) -> Any:
     count[0] += 1
-    _last_line[0] = node.start_mark.line + 1
+    _last_node[0] = node
     if len(path) > MAX_DEPTH:
         raise InputError(f"nested more than {MAX_DEPTH} levels deep; flatten it",
                          file=name, line=node.start_mark.line + 1)
@@ -215,7 +222,7 @@ def _construct(
 
 
 def _scalar(node: yaml.Node, name: str) -> Any:
-    _last_line[0] = node.start_mark.line + 1
+    _last_node[0] = node
     value = yaml.SafeLoader.construct_object(_DUMMY, node)
     if isinstance(value, str) and any("\ud800" <= c <= "\udfff" for c in value):
         raise InputError("a string holds a lone surrogate (an escape such as \\ud800 that is "
