@@ -115,3 +115,67 @@ def test_text_copied_into_application_sets_is_never_a_go_template(
 
     rendered = EmbeddedHelm().render(chart, {}, release="r", namespace="n")
     assert yaml.safe_load(rendered["gotpl/templates/cm.yaml"])["data"]["note"] == hostile + "\n"
+
+
+def _chart(tmp_path: Path, template: str) -> Path:
+    chart = tmp_path / "c"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: c\nversion: 0.1.0\n")
+    (chart / "templates" / "cm.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n" + template)
+    return chart
+
+
+@pytest.mark.parametrize("value", ["a\n---\nkind: ClusterRoleBinding", "{a: b}", "[1, 2]",
+                                   "x\nextra: 1"])
+def test_a_value_printed_as_yaml_is_refused(tmp_path: Path, value: str) -> None:
+    from labgen.errors import InputError
+    from labgen.helm_engine import EmbeddedHelm
+    from labgen.structure_guard import guard
+
+    engine = EmbeddedHelm()
+    chart = _chart(tmp_path, "  note: {{ .Values.note }}\n  other: {{ .Values.other | quote }}\n")
+
+    def render(values: object) -> dict[str, str]:
+        return engine.render(chart, values, release="r", namespace="n")  # type: ignore[arg-type]
+
+    values = {"note": value, "other": "fine"}
+    rendered = render(values)  # Helm prints text: the broken YAML comes out as it is
+    with pytest.raises(InputError, match=r"environments/x\.yaml: a value adds YAML structure to "
+                                         r"c/templates/cm\.yaml"):
+        guard(rendered, values, render, "environments/x.yaml")
+
+
+def test_a_quoted_value_with_yaml_characters_passes(tmp_path: Path) -> None:
+    from labgen.helm_engine import EmbeddedHelm
+    from labgen.structure_guard import guard
+
+    engine = EmbeddedHelm()
+    chart = _chart(tmp_path, "  note: {{ .Values.note | quote }}\n")
+
+    def render(values: object) -> dict[str, str]:
+        return engine.render(chart, values, release="r", namespace="n")  # type: ignore[arg-type]
+
+    values = {"note": "a: b\n---\n{c}"}
+    guard(render(values), values, render, "environments/x.yaml")  # same shape: no error
+
+
+def test_a_chart_that_prints_a_value_unquoted_cannot_be_injected(lab: Path, run) -> None:
+    # Simulate a chart regression (a lost `| quote`), then try the attack.
+    daemonset = lab / "charts/olympic-lab/charts/node-exporter/templates/daemonset.yaml"
+    daemonset.write_text(daemonset.read_text().replace("priorityClassName: {{ . | quote }}",
+                                                       "priorityClassName: {{ . }}"))
+    attack = ("x\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\n"
+              "metadata: {name: pwned}\nroleRef: {apiGroup: rbac.authorization.k8s.io, "
+              "kind: ClusterRole, name: cluster-admin}\nsubjects: [{kind: Group, name: "
+              "system:authenticated, apiGroup: rbac.authorization.k8s.io}]")
+    (lab / "environments" / "evil.yaml").write_text(yaml.safe_dump(
+        {"extends": "kind", "helmValues": {"node-exporter": {"priorityClassName": attack}}}))
+    result = run("render", "--env", "evil", "--root", str(lab))
+    assert result.exit_code == 2
+    assert _one_error_line(result.stderr) == (
+        "error: environments/evil.yaml: a value adds YAML structure to charts/olympic-lab/"
+        "charts/node-exporter/templates/daemonset.yaml (a string is printed as YAML there, not "
+        "as text); remove newlines, ': ', brackets and leading '&*!|>' from the strings of "
+        "environments/evil.yaml that reach it")
+    assert not (lab / "gitops" / "evil").exists()
