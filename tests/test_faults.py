@@ -287,3 +287,16 @@ def test_a_tree_on_its_own_device_is_updated_in_place(lab: Path, run) -> None:
         result = run("check", "--env", "kind", "--root", str(lab))
         assert "values.yaml" not in result.stdout  # the tree matches, only the foreign notes
         assert os.path.ismount(tree)
+
+
+def test_a_scenario_edit_on_a_read_only_file_system_changes_nothing(lab: Path, run) -> None:
+    assert run("render", "--env", "kind", "--root", str(lab)).exit_code == 0
+    environments = lab / "environments"
+    before = snapshot(lab / "gitops"), (environments / "kind.yaml").read_bytes()
+    with mounted(environments, "--bind", "-o", "ro", str(environments)):
+        result = run("scenario", "set", "--env", "kind", "all-v3", "--root", str(lab))
+        assert result.exit_code == 2
+        assert result.stderr == (f"error: {environments / 'kind.yaml'}: cannot write the edited "
+                                 "file (Read-only file system); it is unchanged: fix the cause "
+                                 "and run the command again\n")
+    assert (snapshot(lab / "gitops"), (environments / "kind.yaml").read_bytes()) == before
