@@ -66,6 +66,9 @@ def check_target(target: Path) -> None:
         info = os.lstat(target)
     except FileNotFoundError:
         return
+    except NotADirectoryError:
+        raise InputError("is a file, where labgen keeps the GitOps trees; move it away",
+                         file=str(target.parent)) from None
     except OSError as exc:
         raise InputError(f"cannot be read ({exc.strerror}); fix its permissions",
                          file=str(target)) from None
