@@ -315,6 +315,7 @@ def test_sigkill_during_an_in_place_update_is_finished_by_the_next_writer(tmp_pa
         assert _write_in_child(target, NEW, {STEPS_ENV: str(log)}) == 0
         steps = [s for s in log.read_text().split() if s.startswith(("in-place:", "after-"))]
         assert "in-place:owned-both" in steps
+        print(f"\n{len(steps)} in-place kill points")
         new_files = {rel: text.encode() for rel, text in NEW.items()}
         old_files = {rel: text.encode() for rel, text in OLD.items() if rel != "manifests/m.yaml"}
         for step in steps:
