@@ -183,3 +183,23 @@ def test_a_tampered_ownership_file_cannot_make_labgen_delete_a_persons_file(
     result = write_tree(target, smaller)
     assert result.removed == ("values.yaml",)
     assert (target / "NOTES.md").read_text() == "mine\n"
+
+
+def test_a_persons_folder_named_like_labgens_staging_is_never_removed(tmp_path: Path) -> None:
+    from labgen.repo_lock import repo_lock
+
+    target = tmp_path / "gitops" / "lab"
+    write_tree(target, FILES)
+    inside = target / ".labgen-staging"
+    inside.mkdir()
+    (inside / "mine.txt").write_text("mine\n")
+    with repo_lock(tmp_path):  # a writer's start cleans labgen's leftovers only
+        result = write_tree(target, {**FILES, "values.yaml": "x: 9\n"})
+    assert result.foreign == (".labgen-staging/mine.txt",)
+    assert (inside / "mine.txt").read_text() == "mine\n"
+    beside = tmp_path / "gitops" / ".labgen-staging"
+    beside.mkdir()
+    (beside / "mine.txt").write_text("mine\n")
+    with repo_lock(tmp_path), pytest.raises(InputError, match="is in the way of labgen's staging"):
+        write_tree(target, FILES)
+    assert (beside / "mine.txt").read_text() == "mine\n"
