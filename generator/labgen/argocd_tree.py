@@ -172,7 +172,10 @@ def project_kinds(manifests: Iterable[Document]) -> tuple[list[dict[str, str]],
 
 def is_synced(rel: str, env: Environment) -> bool:
     """Whether Argo CD applies file ``rel`` of the tree (relative to ``gitops/<env>/``): the root
-    Application's globs (``*`` stays within a folder), and ``manifests/`` in rendered mode."""
+    Application's globs (``*`` stays within a folder), ``manifests/`` in rendered mode, and
+    in a workshop each participant's ``clusters/<name>/apps/*.yaml`` (its app-of-apps')."""
+    if env.spec.clusters is not None and layout.is_participant_app(rel):
+        return True
     parts = rel.split("/")
     for pattern in ROOT_SYNCS:
         wanted = pattern.split("/")

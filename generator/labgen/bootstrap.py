@@ -14,6 +14,7 @@ from pathlib import Path
 from . import jinja_env
 from .argocd_tree import BOOTSTRAP_PROJECT_FILE, bootstrap_project_name
 from .errors import InputError
+from .layout import PARTS_APPSET_FILE
 from .render import RenderedEnvironment
 
 #: First line of every file labgen bootstrap writes: how it recognises its own files.
@@ -30,7 +31,9 @@ def bootstrap_text(rendered: RenderedEnvironment) -> str:
     clusters = ""
     if spec.clusters is not None:
         clusters = ("# Register every participant cluster in Argo CD first (argocd cluster add);\n"
-                    "# the ApplicationSets in apps/ then create one lab per cluster.\n")
+                    f"# the ApplicationSet in {PARTS_APPSET_FILE} then creates one app-of-apps per\n"
+                    "# cluster, whose sync waves order that cluster's parts (Istio's CRDs, istiod,\n"
+                    "# the gateway, the lab); the health check below makes each wave wait.\n")
     explanation = (
         f"{MARKER} --env {env.name} from {', '.join(env.files)}; do not edit.\n"
         f"# Apply once, in Argo CD's namespace:\n"

@@ -26,6 +26,8 @@ MANIFESTS_DIR = "manifests"
 PARTICIPANTS_DIR = "clusters"
 #: A participant's values file, inside its folder (and a single environment's, in its tree).
 VALUES_FILE = "values.yaml"
+#: Inside a workshop tree: the ApplicationSet of the participants' app-of-apps.
+PARTS_APPSET_FILE = f"{APPS_DIR}/olympic-lab-parts.yaml"
 #: Inside a tree: the files labgen wrote there, with their hashes.
 OWNED_FILE = ".labgen-owned"
 #: Render cache and other machine-local state, ignored by git wherever it is.
@@ -52,6 +54,24 @@ def participant_dir(participant: str) -> str:
 def participant_values(participant: str) -> str:
     """``clusters/<participant>/values.yaml``, relative to a workshop's tree."""
     return f"{participant_dir(participant)}/{VALUES_FILE}"
+
+
+def participant_file(participant: str, rel: str) -> str:
+    """``clusters/<participant>/<rel>``, relative to a workshop's tree; ``rel`` is the path a
+    single environment's tree gives the file (e.g. ``apps/istiod.yaml``)."""
+    return f"{participant_dir(participant)}/{rel}"
+
+
+def participant_apps_dir(participant: str) -> str:
+    """``clusters/<participant>/apps``: the part Applications its app-of-apps syncs."""
+    return participant_file(participant, APPS_DIR)
+
+
+def is_participant_app(rel: str) -> bool:
+    """Whether ``rel`` (relative to a tree) is a file ``clusters/<name>/apps/<part>.yaml``."""
+    parts = rel.split("/")
+    return (len(parts) == 4 and parts[0] == PARTICIPANTS_DIR and parts[2] == APPS_DIR
+            and parts[3].endswith(".yaml"))
 
 
 def tree_of(path: str) -> str | None:

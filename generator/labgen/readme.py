@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import jinja_env, layout
 from .access import ClusterAccess, app_access, cluster_access, ui_access
+from .appset_tree import PARTS_NAME
 from .argocd_tree import AppSpec, bootstrap_project_name, lab_namespaces
 from .environment import Environment
 from .posture import login_notes, warnings_of
@@ -35,8 +36,17 @@ def readme_text(env: Environment, apps: list[AppSpec],
         scenario=env.routes.scenario, traffic=env.routes.describe(),
         access=[*ui_access(env), app_access(env)], warnings=warnings_of(env),
         login_notes=login_notes(env), participants=_participant_rows(participants),
+        parts_appset=_parts_appset(participants),
     )
     return jinja_env.render("README.md.j2", **context)
+
+
+def _parts_appset(participants: list[ParticipantEnvironment]) -> dict[str, str]:
+    """The workshop's ApplicationSet as the README names it (empty for one cluster)."""
+    if not participants:
+        return {}
+    return {"file": layout.PARTS_APPSET_FILE, "name": PARTS_NAME,
+            "folder": layout.participant_apps_dir("<name>"), "example": participants[0].name}
 
 
 def _participant_rows(participants: list[ParticipantEnvironment]) -> list[ClusterAccess]:

@@ -88,7 +88,10 @@ def _tree_files(env: Environment, labs: list[LabRender]) -> tuple[dict[str, str]
 
 
 def _is_argocd_file(rel: str) -> bool:
-    """Argo CD's own documents in a tree: not values files, not hydrated manifests."""
+    """Argo CD's own documents in a tree: not values files, not hydrated manifests; in a
+    participant's folder only its part Applications."""
+    if layout.is_participant_app(rel):
+        return True
     return (rel.endswith(".yaml") and not rel.endswith(layout.VALUES_FILE)
             and not rel.startswith((f"{layout.MANIFESTS_DIR}/", f"{layout.PARTICIPANTS_DIR}/")))
 
