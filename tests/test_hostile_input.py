@@ -96,14 +96,19 @@ def test_text_copied_into_application_sets_is_never_a_go_template(
         f"      example.com/note: {yaml.safe_dump(hostile).splitlines()[0]}\n")
     result = run("render", "--env", "camp", "--root", str(lab))
     assert result.exit_code == 0, result.stderr
-    appset = yaml.safe_load((lab / "gitops" / "camp" / "apps" / "istio-ingressgateway.yaml")
-                            .read_text())
-    template = appset["spec"]["template"]
+    tree = lab / "gitops" / "camp"
+    # The part is a plain Application (no Go template): the text is written as given ...
+    part = yaml.safe_load((tree / "clusters" / "team-01" / "apps" / "istio-ingressgateway.yaml")
+                          .read_text())
+    assert part["spec"]["source"]["helm"]["valuesObject"]["service"]["annotations"][
+        "example.com/note"] == hostile
+    # ... and the ApplicationSet, the only Go template, carries none of it.
+    appset_text = (tree / "apps" / "olympic-lab-parts.yaml").read_text()
+    appset = yaml.safe_load(appset_text)
     assert appset["spec"]["goTemplate"] is True
-    note = template["spec"]["source"]["helm"]["valuesObject"]["service"]["annotations"][
-        "example.com/note"]
-    assert note == go_template_literal(hostile)
-    assert template["metadata"]["name"] == "{{.name}}-istio-ingressgateway"  # ours stay live
+    assert "fail" not in appset_text and ".metadata.name" not in appset_text
+    assert appset["spec"]["template"]["metadata"]["name"] == "{{.name}}-olympic-lab-parts"
+    note = go_template_literal(hostile)
     # Go's text/template (Helm's engine, as Argo CD's) prints the escaped text as written.
     chart = tmp_path / "gotpl"
     (chart / "templates").mkdir(parents=True)

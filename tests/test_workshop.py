@@ -1,4 +1,5 @@
-"""Workshop mode: one lab per participant cluster through ApplicationSets, through real Helm."""
+"""Workshop mode: one lab per participant cluster (an ApplicationSet of app-of-apps), through
+real Helm."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from labgen.render import RenderedEnvironment, render_environment
 from labgen.workspace import Workspace
 
 PARTS = ("istio-base", "istiod", "istio-ingressgateway", "olympic-lab")
+APPSET = "olympic-lab-parts"
 
 
 def _clusters_yaml(count: int, *, extra: Mapping[int, str] | None = None) -> str:
@@ -49,6 +51,13 @@ def _appsets(rendered: RenderedEnvironment) -> dict[str, Mapping[str, Any]]:
     return {doc.name: doc.body for doc in rendered.argocd if doc.kind == "ApplicationSet"}
 
 
+def _parts(rendered: RenderedEnvironment, name: str) -> dict[str, Mapping[str, Any]]:
+    """Participant ``name``'s part Applications by part, from its folder of the tree."""
+    folder = f"gitops/workshop/clusters/{name}/apps/"
+    return {doc.name.removeprefix(f"{name}-"): doc.body for doc in rendered.argocd
+            if doc.kind == "Application" and doc.file.startswith(folder)}
+
+
 def _by_key(docs: list[Document], kind: str, name: str) -> Mapping[str, Any]:
     found = [doc.body for doc in docs if doc.kind == kind and doc.name == name]
     assert len(found) == 1, f"{kind}/{name}: {len(found)} found"
@@ -62,28 +71,32 @@ def test_render_n_clusters(lab: Path, run, count: int) -> None:
     assert result.exit_code == 0, result.stderr
     files = _files(lab / "gitops" / "ws")
     names = [f"team-{i:02d}" for i in range(1, count + 1)]
-    assert {f"apps/{part}.yaml" for part in PARTS} | {"project.yaml", "bootstrap-project.yaml", "root.yaml",
-                                                 "README.md"} \
-        | {f"clusters/{n}/values.yaml" for n in names} | {".labgen-owned"} == set(files)
-    for part in PARTS:
-        appset = yaml.safe_load(files[f"apps/{part}.yaml"])
-        assert appset["kind"] == "ApplicationSet"
-        elements = appset["spec"]["generators"][0]["list"]["elements"]
-        assert [e["name"] for e in elements] == names
-        assert appset["spec"]["template"]["metadata"]["name"] == f"{{{{.name}}}}-{part}"
+    assert {f"apps/{APPSET}.yaml", "project.yaml", "bootstrap-project.yaml", "root.yaml",
+            "README.md", ".labgen-owned"} | {f"clusters/{n}/values.yaml" for n in names} \
+        | {f"clusters/{n}/apps/{part}.yaml" for n in names for part in PARTS} == set(files)
+    appset = yaml.safe_load(files[f"apps/{APPSET}.yaml"])
+    assert appset["kind"] == "ApplicationSet"
+    elements = appset["spec"]["generators"][0]["list"]["elements"]
+    assert [e["name"] for e in elements] == names
+    assert appset["spec"]["template"]["metadata"]["name"] == f"{{{{.name}}}}-{APPSET}"
+    for n in names:
+        for part in PARTS:
+            app = yaml.safe_load(files[f"clusters/{n}/apps/{part}.yaml"])
+            assert (app["kind"], app["metadata"]["name"]) == ("Application", f"{n}-{part}")
     readme = files["README.md"]
     for name in names:
         assert re.search(rf"^\| {name} \| https://203\.0\.113\.\d+:6443 \| `http://<node-ip>:30300/` ",
                          readme, re.MULTILINE), name
 
 
-def test_tree_grows_only_by_values_files(lab: Path, run) -> None:
+def test_tree_grows_only_by_participant_folders(lab: Path, run) -> None:
     _write_env(lab, "two", 2)
     _write_env(lab, "thirty", 30)
     assert run("render", "--env", "two", "--env", "thirty", "--root", str(lab)).exit_code == 0
     two, thirty = _files(lab / "gitops" / "two"), _files(lab / "gitops" / "thirty")
     extra = set(thirty) - set(two)
-    assert extra == {f"clusters/team-{i:02d}/values.yaml" for i in range(3, 31)}
+    assert extra == {f"clusters/team-{i:02d}/{rel}" for i in range(3, 31)
+                     for rel in ["values.yaml", *(f"apps/{part}.yaml" for part in PARTS)]}
     assert set(two) <= set(thirty)
     assert len(thirty["README.md"].splitlines()) - len(two["README.md"].splitlines()) == 28
 
@@ -129,47 +142,52 @@ def test_readme_lists_overridden_node_port(workshop: RenderedEnvironment) -> Non
     assert "| team-01 | https://203.0.113.11:6443 | `http://<node-ip>:30300/` |" in readme
 
 
-def test_applicationsets_validate_against_the_upstream_crd(
+def test_applicationset_validates_against_the_upstream_crd(
         workshop: RenderedEnvironment, upstream_crd_errors) -> None:
     appsets = _appsets(workshop)
-    assert sorted(appsets) == sorted(PARTS)
-    for name, body in appsets.items():
-        assert upstream_crd_errors(dict(body)) == [], name
-        assert body["spec"]["goTemplate"] is True
-        assert body["spec"]["goTemplateOptions"] == ["missingkey=error"]
+    assert sorted(appsets) == [APPSET]
+    body = appsets[APPSET]
+    assert upstream_crd_errors(dict(body)) == []
+    assert body["spec"]["goTemplate"] is True
+    assert body["spec"]["goTemplateOptions"] == ["missingkey=error"]
     # The strict schema does reject what the CRD does not know.
-    broken = copy.deepcopy(dict(appsets["istiod"]))
+    broken = copy.deepcopy(dict(body))
     broken["spec"]["template"]["spec"]["syncPolicy"]["automatic"] = {"prune": True}
     assert any("automatic" in error for error in upstream_crd_errors(broken))
 
 
-def test_generated_applications_match_the_single_cluster_ones(
+def test_participant_parts_match_the_single_cluster_applications(
         workshop: RenderedEnvironment, project_root: Path, engine: EmbeddedHelm) -> None:
     single = render_environment(project_root, "oke", engine)
     apps = {doc.name: doc.body for doc in single.argocd if doc.kind == "Application"}
-    for part, appset in _appsets(workshop).items():
-        template = appset["spec"]["template"]
-        app = apps[part]
-        assert template["spec"]["syncPolicy"] == app["spec"]["syncPolicy"], part
-        assert template["spec"].get("ignoreDifferences") == app["spec"].get("ignoreDifferences")
-        assert template["spec"]["destination"] == {
-            "server": "{{.server}}", "namespace": app["spec"]["destination"]["namespace"]}
-        wave = app["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"]
-        assert appset["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"] == wave
-        assert appset["spec"]["syncPolicy"] == {"preserveResourcesOnDeletion": True}
-        assert "finalizers" not in template["metadata"]
+    for index, name in enumerate(sorted(workshop.participants), start=1):
+        parts = _parts(workshop, name)
+        assert sorted(parts) == sorted(PARTS), name
+        for part, body in parts.items():
+            app = apps[part]
+            assert body["spec"]["syncPolicy"] == app["spec"]["syncPolicy"], part
+            assert body["spec"].get("ignoreDifferences") == app["spec"].get("ignoreDifferences")
+            assert body["spec"]["project"] == app["spec"]["project"]
+            assert body["spec"]["destination"] == {
+                "server": f"https://203.0.113.{10 + index}:6443",
+                "namespace": app["spec"]["destination"]["namespace"]}
+            assert body["metadata"]["annotations"] == app["metadata"]["annotations"], part
+            # Never cascades: neither the parts nor the generated parents carry the finalizer.
+            assert "finalizers" not in body["metadata"] and "finalizers" in app["metadata"]
+    appset = _appsets(workshop)[APPSET]
+    assert appset["spec"]["syncPolicy"] == {"preserveResourcesOnDeletion": True}
+    assert "finalizers" not in appset["spec"]["template"]["metadata"]
 
 
 def test_umbrella_value_file_resolves_for_every_cluster(workshop: RenderedEnvironment,
                                                         project_root: Path) -> None:
-    appset = _appsets(workshop)["olympic-lab"]
-    source = appset["spec"]["template"]["spec"]["source"]
-    chart_dir = project_root / source["path"]
-    assert (chart_dir / "Chart.yaml").is_file()
-    for element in appset["spec"]["generators"][0]["list"]["elements"]:
+    for name in workshop.participants:
+        source = _parts(workshop, name)["olympic-lab"]["spec"]["source"]
+        chart_dir = project_root / source["path"]
+        assert (chart_dir / "Chart.yaml").is_file()
         for value_file in source["helm"]["valueFiles"]:
-            path = (chart_dir / value_file.replace("{{.name}}", element["name"])).resolve()
-            rel = path.relative_to(project_root.resolve()).as_posix()
+            rel = (chart_dir / value_file).resolve().relative_to(project_root.resolve()).as_posix()
+            assert rel == f"gitops/workshop/clusters/{name}/values.yaml"
             assert rel in workshop.tree, rel
 
 
@@ -183,7 +201,8 @@ def test_project_allows_exactly_the_participant_destinations(workshop: RenderedE
     assert not any("*" in str(d) for d in project["spec"]["destinations"])
     kinds = {(k["group"], k["kind"]) for k in project["spec"]["namespaceResourceWhitelist"]}
     assert not {group for group, _kind in kinds} & {"argoproj.io"}
-    # The ApplicationSets belong to the bootstrap project, in Argo CD's namespace only.
+    # The ApplicationSet (and the app-of-apps it generates) belong to the bootstrap project,
+    # in Argo CD's namespace only.
     bootstrap = _by_key(workshop.argocd, "AppProject", "olympic-lab-bootstrap")
     assert bootstrap["spec"]["destinations"] == [
         {"server": "https://kubernetes.default.svc", "namespace": "argocd"}]
@@ -201,11 +220,15 @@ def test_cluster_labels_generator(lab: Path, run, upstream_crd_errors) -> None:
         "  items:\n    - name: team-a\n    - name: team-b\n")
     assert run("render", "--env", "labels", "--root", str(lab)).exit_code == 0
     tree = lab / "gitops" / "labels"
-    appset = yaml.safe_load((tree / "apps" / "olympic-lab.yaml").read_text())
+    appset = yaml.safe_load((tree / "apps" / f"{APPSET}.yaml").read_text())
     assert appset["spec"]["generators"] == [{"clusters": {"selector": {"matchLabels": {"workshop": "oke"}}}}]
-    assert appset["spec"]["template"]["spec"]["destination"] == {"name": "{{.name}}",
-                                                                 "namespace": "olympic"}
+    assert appset["spec"]["template"]["spec"]["source"]["path"] == \
+        "gitops/labels/clusters/{{.name}}/apps"
     assert upstream_crd_errors(appset) == []
+    for name in ("team-a", "team-b"):
+        part = yaml.safe_load((tree / "clusters" / name / "apps" / "olympic-lab.yaml").read_text())
+        assert part["spec"]["destination"] == {"name": name, "namespace": "olympic"}
+        assert upstream_crd_errors(part) == []
     project = yaml.safe_load((tree / "project.yaml").read_text())
     names = {d.get("name") for d in project["spec"]["destinations"]} - {None}
     assert names == {"team-a", "team-b"}
@@ -217,10 +240,13 @@ def test_cluster_names_instead_of_servers(lab: Path, run) -> None:
         "extends: kind\nclusters:\n  items:\n    - name: team-a\n      clusterName: oke-a\n"
         "    - name: team-b\n      clusterName: oke-b\n")
     assert run("render", "--env", "named", "--root", str(lab)).exit_code == 0
-    appset = yaml.safe_load((lab / "gitops" / "named" / "apps" / "istiod.yaml").read_text())
+    tree = lab / "gitops" / "named"
+    appset = yaml.safe_load((tree / "apps" / f"{APPSET}.yaml").read_text())
     assert appset["spec"]["generators"][0]["list"]["elements"] == [
-        {"name": "team-a", "clusterName": "oke-a"}, {"name": "team-b", "clusterName": "oke-b"}]
-    assert appset["spec"]["template"]["spec"]["destination"]["name"] == "{{.clusterName}}"
+        {"name": "team-a"}, {"name": "team-b"}]
+    for name, cluster in (("team-a", "oke-a"), ("team-b", "oke-b")):
+        part = yaml.safe_load((tree / "clusters" / name / "apps" / "istiod.yaml").read_text())
+        assert part["spec"]["destination"] == {"name": cluster, "namespace": "istio-system"}
 
 
 def test_bad_cluster_writes_nothing_even_after_a_good_render(lab: Path, run) -> None:
