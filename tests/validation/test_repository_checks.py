@@ -149,3 +149,45 @@ def test_host_access_allowlist_is_configurable() -> None:
     assert validate_documents(documents, ValidationOptions()) == []
     found = validate_documents(documents, ValidationOptions(host_access_allowlist=()))
     assert [f.rule for f in found] == ["host-access"]
+
+
+def _appset(path: str, names: list[str], *, project: str = "default") -> Document:
+    body = {"apiVersion": "argoproj.io/v1alpha1", "kind": "ApplicationSet",
+            "metadata": {"name": "parts", "namespace": "argocd"},
+            "spec": {"goTemplate": True,
+                     "generators": [{"list": {"elements": [{"name": n} for n in names]}}],
+                     "template": {"metadata": {"name": "{{.name}}-parts"}, "spec": {
+                         "project": project,
+                         "source": {"repoURL": "https://github.com/example/lab.git",
+                                    "targetRevision": "main", "path": path},
+                         "destination": {"server": "https://kubernetes.default.svc",
+                                         "namespace": "argocd"}}}}}
+    return Document("gitops/ws/apps/parts.yaml", 0, body)
+
+
+def test_applicationset_paths_resolve_for_each_element(tmp_path: Path) -> None:
+    planned = frozenset({"gitops/ws/clusters/team-01/apps/istiod.yaml"})
+    appset = _appset("gitops/ws/clusters/{{.name}}/apps", ["team-01", "team-02"])
+    assert _paths([appset], tmp_path, planned) == [
+        "spec.template.spec.source.path in the Application generated for team-02: "
+        "'gitops/ws/clusters/team-02/apps' is not a folder of the repository"]
+    assert _paths([_appset("gitops/ws/clusters/{{.name}}/apps", ["team-01"])], tmp_path,
+                  planned) == []
+    # A parameter the element lacks (or any other template) is Argo CD's to resolve.
+    assert _paths([_appset("gitops/ws/{{.cluster}}/apps", ["team-01"])], tmp_path, planned) == []
+
+
+def test_applicationset_generated_apps_stay_in_their_project() -> None:
+    project = Document("gitops/ws/bootstrap-project.yaml", 0, {
+        "apiVersion": "argoproj.io/v1alpha1", "kind": "AppProject",
+        "metadata": {"name": "boot", "namespace": "argocd"},
+        "spec": {"sourceRepos": ["https://github.com/example/lab.git"],
+                 "destinations": [{"server": "https://kubernetes.default.svc",
+                                   "namespace": "argocd"}]}})
+    ok = _appset("gitops/ws/clusters/{{.name}}/apps", ["team-01"], project="boot")
+    wrong = _appset("gitops/ws/clusters/{{.name}}/apps", ["team-01"], project="lab")
+    options = ValidationOptions()
+    found = [f"{f.path} {f.message}" for f in validate_documents([project, ok, wrong], options)
+             if f.rule == "argocd-project"]
+    assert found == ["spec.template.spec.project in the Application generated for team-01: "
+                     "no AppProject 'lab' (known: boot)"]

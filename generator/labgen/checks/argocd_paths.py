@@ -1,5 +1,9 @@
 """argocd-paths: each ``source.path`` and ``helm.valueFiles`` of an Application resolves.
 
+ApplicationSets too: the Application their ``list`` generator makes for each element
+(``{{.name}}`` filled in) must resolve, e.g. a workshop participant's
+``gitops/workshop/clusters/<name>/apps``.
+
 Resolved against the repository root plus the files the run is about to write
 (``planned_files``). Helm chart sources (``chart:``) are skipped, except their
 ``$ref/...`` value files; value files
@@ -20,7 +24,7 @@ from collections.abc import Iterator
 
 from ..findings import Finding, Severity, ValidationOptions
 from ..manifests import Document
-from .argocd_model import sources
+from .argocd_model import generated_apps, sources
 from .inventory import Inventory, Reporter, as_list, as_map
 
 ID = "argocd-paths"
@@ -32,39 +36,50 @@ def run(inventory: Inventory, options: ValidationOptions) -> Iterator[Finding]:
     if options.repo_root is None and not options.planned_files:
         return
     for app in inventory.kind("Application"):
-        refs = {str(s["ref"]) for _p, s in sources(app) if isinstance(s.get("ref"), str)}
-        for path, source in sources(app):
-            chart = bool(source.get("chart"))
-            folder = None if chart else source.get("path")
-            if isinstance(folder, str):
-                folder = _normal(folder)
-                if folder is None or not _exists(options, folder, directory=True):
-                    yield report(app, f"{path}.path",
-                                 f"{source['path']!r} is not a folder of the repository")
-                    continue
-            base = folder if isinstance(folder, str) else ""
-            value_files = as_list(as_map(source.get("helm")).get("valueFiles"))
-            for index, value_file in enumerate(value_files):
-                if chart and not str(value_file).startswith("$"):
-                    continue  # inside the chart's own package
-                yield from _value_file(app, options, f"{path}.helm.valueFiles[{index}]",
-                                       str(value_file), base, refs)
+        for path, message in _app_problems(app, options):
+            yield report(app, path, message)
+    for appset in inventory.kind("ApplicationSet"):
+        for generated in generated_apps(appset):
+            for path, message in _app_problems(generated.app, options):
+                yield report(appset, f"spec.template.{path}",
+                             f"in the Application generated for {generated.element}: {message}")
 
 
-def _value_file(app: Document, options: ValidationOptions, path: str, value_file: str,
-                base: str, refs: set[str]) -> Iterator[Finding]:
+def _app_problems(app: Document, options: ValidationOptions) -> Iterator[tuple[str, str]]:
+    """``(key path, message)`` of each source path and value file that does not resolve."""
+    refs = {str(s["ref"]) for _p, s in sources(app) if isinstance(s.get("ref"), str)}
+    for path, source in sources(app):
+        chart = bool(source.get("chart"))
+        folder = None if chart else source.get("path")
+        if isinstance(folder, str):
+            folder = _normal(folder)
+            if folder is None or not _exists(options, folder, directory=True):
+                yield f"{path}.path", f"{source['path']!r} is not a folder of the repository"
+                continue
+        base = folder if isinstance(folder, str) else ""
+        value_files = as_list(as_map(source.get("helm")).get("valueFiles"))
+        for index, value_file in enumerate(value_files):
+            if chart and not str(value_file).startswith("$"):
+                continue  # inside the chart's own package
+            problem = _value_file(options, str(value_file), base, refs)
+            if problem:
+                yield f"{path}.helm.valueFiles[{index}]", problem
+
+
+def _value_file(options: ValidationOptions, value_file: str, base: str,
+                refs: set[str]) -> str | None:
     if value_file.startswith("$"):
         ref, _, rest = value_file[1:].partition("/")
         if ref not in refs:
-            yield report(app, path, f"{value_file!r} names no source with ref {ref!r}")
-            return
+            return f"{value_file!r} names no source with ref {ref!r}"
         target = _normal(rest)
     elif "://" in value_file:
-        return
+        return None
     else:
         target = _normal(posixpath.join(base, value_file))
     if target is None or not _exists(options, target, directory=False):
-        yield report(app, path, f"value file {value_file!r} does not resolve in the repository")
+        return f"value file {value_file!r} does not resolve in the repository"
+    return None
 
 
 def _normal(path: str) -> str | None:

@@ -6,7 +6,8 @@ Application of that project with the same repoURL and destination.
 
 Fails: an Application whose ``repoURL`` or destination namespace the project does not
 list (Argo CD refuses to sync it), or whose ``project`` is not an AppProject of the run
-(checked only when the run has AppProjects).
+(checked only when the run has AppProjects). ApplicationSets too: the Application their
+``list`` generator makes for each element.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from ..findings import Finding, Severity, ValidationOptions
-from .argocd_model import sources
+from ..manifests import Document
+from .argocd_model import generated_apps, sources
 from .inventory import Inventory, Reporter, as_list, as_map
 
 ID = "argocd-project"
@@ -29,25 +31,33 @@ def run(inventory: Inventory, options: ValidationOptions) -> Iterator[Finding]:
     if not projects:
         return
     for app in inventory.kind("Application"):
-        spec = as_map(app.body.get("spec"))
-        name = str(spec.get("project", ""))
-        project = projects.get(name)
-        if project is None:
-            if name != "default":
-                yield report(app, "spec.project", f"no AppProject {name!r} "
-                             f"(known: {', '.join(sorted(projects))})")
-            continue
-        repos = [str(r) for r in as_list(project.get("sourceRepos"))]
-        for path, source in sources(app):
-            url = str(source.get("repoURL", ""))
-            if not any(fnmatchcase(url, pattern) for pattern in repos):
-                yield report(app, f"{path}.repoURL",
-                             f"{url!r} is not in AppProject {name!r} sourceRepos")
-        destination = as_map(spec.get("destination"))
-        if not any(_allows(allowed, destination)
-                   for allowed in as_list(project.get("destinations"))):
-            yield report(app, "spec.destination", f"destination {dict(destination)} is not "
-                         f"allowed by AppProject {name!r}")
+        for path, message in _app_problems(app, projects):
+            yield report(app, path, message)
+    for appset in inventory.kind("ApplicationSet"):
+        for generated in generated_apps(appset):
+            for path, message in _app_problems(generated.app, projects):
+                yield report(appset, f"spec.template.{path}",
+                             f"in the Application generated for {generated.element}: {message}")
+
+
+def _app_problems(app: Document, projects: Mapping[str, Mapping[str, Any]]
+                  ) -> Iterator[tuple[str, str]]:
+    spec = as_map(app.body.get("spec"))
+    name = str(spec.get("project", ""))
+    project = projects.get(name)
+    if project is None:
+        if name != "default":
+            yield "spec.project", f"no AppProject {name!r} (known: {', '.join(sorted(projects))})"
+        return
+    repos = [str(r) for r in as_list(project.get("sourceRepos"))]
+    for path, source in sources(app):
+        url = str(source.get("repoURL", ""))
+        if not any(fnmatchcase(url, pattern) for pattern in repos):
+            yield f"{path}.repoURL", f"{url!r} is not in AppProject {name!r} sourceRepos"
+    destination = as_map(spec.get("destination"))
+    if not any(_allows(allowed, destination) for allowed in as_list(project.get("destinations"))):
+        yield "spec.destination", (f"destination {dict(destination)} is not allowed by "
+                                   f"AppProject {name!r}")
 
 
 def _allows(allowed: Any, destination: Mapping[str, Any]) -> bool:
