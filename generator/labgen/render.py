@@ -3,7 +3,7 @@
 One pass, one direction, one path for every environment: a single
 environment is one lab on its own cluster, a workshop one lab per
 participant. Only the tree builder differs: Applications for one cluster,
-ApplicationSets for many. :func:`render_environment` touches the disk only
+an ApplicationSet of per-participant app-of-apps for many. :func:`render_environment` touches the disk only
 to read inputs; :func:`write_rendered` writes through :mod:`labgen.tree_writer`.
 """
 
@@ -78,8 +78,8 @@ def render_environment(root: Path, name: str, engine: HelmEngine) -> RenderedEnv
 
 
 def _tree_files(env: Environment, labs: list[LabRender]) -> tuple[dict[str, str], list[AppSpec]]:
-    """The tree builder for the environment: Applications for one cluster, ApplicationSets
-    for a workshop's participants. Returns the files and the parts as the README lists them."""
+    """The tree builder for the environment: Applications for one cluster, an ApplicationSet
+    and each participant's parts for a workshop. Returns the files and the parts as the README lists them."""
     if env.spec.clusters is None:
         return render_tree(env, labs[0]), applications(env)
     from .appset_tree import appset_apps, render_appset_tree
