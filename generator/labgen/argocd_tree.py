@@ -83,6 +83,9 @@ def applications(env: Environment) -> list[AppSpec]:
     gateway_values: dict[str, Any] = {"service": {"type": istio.gateway.service_type}}
     if istio.gateway.service_annotations:
         gateway_values["service"]["annotations"] = dict(istio.gateway.service_annotations)
+    if istio.gateway.load_balancer_source_ranges:
+        gateway_values["service"]["loadBalancerSourceRanges"] = list(
+            istio.gateway.load_balancer_source_ranges)
     return [
         AppSpec(
             file="apps/istio-base.yaml", name="istio-base", wave=0, namespace=ISTIO_NAMESPACE,

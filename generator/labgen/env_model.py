@@ -21,6 +21,9 @@ KUBERNETES_VERSIONS = tuple(f"1.{minor}" for minor in range(25, 38))
 QUANTITY = r"[0-9]+(Mi|Gi|Ti)"
 URL = r"(https://|http://|ssh://|git@)[^\s]+"
 NODE_PORT_SERVICES = node_port_services()
+#: An IPv4 or IPv6 CIDR, as a LoadBalancer's loadBalancerSourceRanges takes it.
+CIDR = r"([0-9]{1,3}(\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9A-Fa-f:]*:[0-9A-Fa-f:]*/[0-9]{1,3})"
+SOURCE_RANGES = {"pattern": CIDR, "hint": "write a CIDR such as 203.0.113.7/32"}
 
 
 def _empty() -> Mapping[str, Any]:
@@ -81,6 +84,9 @@ class Gateway:
     service_annotations: Mapping[str, str] = field(
         default_factory=_empty, metadata=_meta("Annotations on the gateway Service (e.g. OCI LB).")
     )
+    load_balancer_source_ranges: tuple[str, ...] = field(
+        default=(), metadata=_meta("CIDRs allowed to reach the gateway's load balancer "
+                                   "(empty: anyone).", item=SOURCE_RANGES))
 
 
 @dataclass(frozen=True)
@@ -130,9 +136,10 @@ class Expose:
     load_balancer_annotations: Mapping[str, str] = field(
         default_factory=_empty, metadata=_meta("Annotations on UI Services (mode loadBalancer).")
     )
-    source_ranges: tuple[str, ...] = field(
-        default=(), metadata=_meta("CIDRs allowed to reach LoadBalancer UIs (empty: anyone).")
-    )
+    load_balancer_source_ranges: tuple[str, ...] = field(
+        default=(), metadata=_meta("CIDRs allowed to reach the UIs' load balancers (mode "
+                                   "loadBalancer; empty: anyone, which labgen warns about).",
+                                   item=SOURCE_RANGES))
 
 
 @dataclass(frozen=True)

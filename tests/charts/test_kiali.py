@@ -67,9 +67,9 @@ def test_tracing_url_names_the_grpc_query_port_and_jaeger_base_path(render_umbre
 
 
 def test_a_wrong_service_port_is_caught(render_umbrella):
-    docs = render_umbrella({"kiali": {"externalServices": {"tracing": {"grpcPort": 16686}}}})
+    docs = render_umbrella({"kiali": {"externalServices": {"tracing": {"grpcPort": 16687}}}})
     url = kiali_config(docs)["external_services"]["tracing"]["internal_url"]
-    with pytest.raises(AssertionError, match="has no port 16686"):
+    with pytest.raises(AssertionError, match="has no port 16687"):
         service_port(docs, url)
 
 
@@ -219,7 +219,11 @@ def test_probes_and_ports(render_umbrella):
         assert container[probe]["httpGet"] == {"path": "/kiali/healthz", "port": "api-port"}
     service = one(docs, "Service", "kiali")
     assert {p["name"]: (p["port"], p["targetPort"]) for p in service["spec"]["ports"]} == {
-        "http": (20001, "api-port"), "http-metrics": (9090, "http-metrics")}
+        "http": (20001, "api-port")}
+    metrics = one(docs, "Service", "kiali-metrics")
+    assert metrics["spec"]["type"] == "ClusterIP"
+    assert {p["name"]: (p["port"], p["targetPort"]) for p in metrics["spec"]["ports"]} == {
+        "http-metrics": (9090, "http-metrics")}
     template = one(docs, "Deployment", "kiali")["spec"]["template"]
     assert service["spec"]["selector"].items() <= template["metadata"]["labels"].items()
 
@@ -258,7 +262,8 @@ def test_kiali_gets_its_fixed_node_port(render_umbrella):
     ports = {p["name"]: p for p in service["spec"]["ports"]}
     assert service["spec"]["type"] == "NodePort"
     assert ports["http"]["nodePort"] == 30201
-    assert "nodePort" not in ports["http-metrics"]
+    assert list(ports) == ["http"]  # the UI port only; metrics stay on kiali-metrics
+    assert one(docs, "Service", "kiali-metrics")["spec"]["type"] == "ClusterIP"
 
 
 def test_kiali_load_balancer(render_umbrella):

@@ -30,6 +30,7 @@ from . import (
     nodeport_exposure,
     observability_urls,
     service_selector,
+    ui_exposure,
     vs_host_service,
     vs_subset,
     weights_sum,
@@ -60,6 +61,7 @@ CHECKS: tuple[SemanticCheck, ...] = tuple(_register(m) for m in (
     argocd_paths, argocd_project, argocd_project_scope, argocd_sync_waves, argocd_revisions,
     argocd_duplicates,
     image_tag, container_resources, host_access, grafana_anonymous_admin, nodeport_exposure,
+    ui_exposure,
     chart_determinism,
 ))
 
