@@ -46,5 +46,7 @@ def login_notes(env: Environment) -> list[str]:
                      "'{.data.password}' | base64 -d` (or name your own Secret in "
                      "`grafana.admin.existingSecret` through `helmValues`).")
     if enabled(spec.components, "kiali") and spec.observability.kiali_auth_strategy == "token":
-        notes.append(f"Kiali asks for a token: `kubectl -n {ns} create token kiali`.")
+        notes.append("Kiali asks for a token: log in as the read-only `kiali-viewer` with a "
+                     f"short-lived one, `kubectl -n {ns} create token kiali-viewer --duration 1h` "
+                     "(never with Kiali's own ServiceAccount).")
     return notes

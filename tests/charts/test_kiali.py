@@ -193,9 +193,28 @@ def test_write_verbs_only_when_view_only_mode_is_off(render_umbrella):
     assert "patch" in apps["verbs"]
 
 
-def test_port_forward_can_be_dropped(render_umbrella):
-    docs = render_umbrella({"kiali": {"rbac": {"portForward": False}}})
-    assert not [r for r in _rules(docs) if "pods/portforward" in r["resources"]]
+def test_port_forward_is_off_by_default_and_can_be_asked_for(render_umbrella):
+    assert not [r for r in _rules(render_umbrella({})) if "pods/portforward" in r["resources"]]
+    docs = render_umbrella({"kiali": {"rbac": {"portForward": True}}})
+    assert [r for r in _rules(docs) if "pods/portforward" in r["resources"]]
+
+
+def test_people_log_in_as_a_read_only_viewer(render_umbrella):
+    docs = render_umbrella({})
+    account = one(docs, "ServiceAccount", "kiali-viewer")
+    assert account["automountServiceAccountToken"] is False
+    binding = one(docs, "ClusterRoleBinding", "kiali-viewer")
+    assert binding["roleRef"]["name"] == "kiali-viewer"
+    assert binding["subjects"] == [{"kind": "ServiceAccount", "name": "kiali-viewer",
+                                    "namespace": OBS}]
+    rules = one(docs, "ClusterRole", "kiali-viewer")["rules"]
+    assert {verb for rule in rules for verb in rule["verbs"]} == {"get", "list", "watch"}
+    resources = {res for rule in rules for res in rule["resources"]}
+    assert not resources & {"secrets", "pods/portforward", "pods/exec", "tokenreviews"}
+    # Not with the anonymous strategy (nobody logs in), nor when switched off.
+    for values in ({"auth": {"strategy": "anonymous"}}, {"loginViewer": {"enabled": False}}):
+        assert not [d for d in render_umbrella({"kiali": values})
+                    if d["metadata"]["name"] == "kiali-viewer"]
 
 
 def test_binding_ties_the_service_account_to_the_cluster_role(render_umbrella):

@@ -24,11 +24,13 @@ from . import (
     chart_determinism,
     container_resources,
     dr_host_service,
+    grafana_admin_login,
     grafana_anonymous_admin,
     host_access,
     image_tag,
     nodeport_exposure,
     observability_urls,
+    rbac_risk,
     service_selector,
     ui_exposure,
     vs_host_service,
@@ -61,7 +63,7 @@ CHECKS: tuple[SemanticCheck, ...] = tuple(_register(m) for m in (
     argocd_paths, argocd_project, argocd_project_scope, argocd_sync_waves, argocd_revisions,
     argocd_duplicates,
     image_tag, container_resources, host_access, grafana_anonymous_admin, nodeport_exposure,
-    ui_exposure,
+    ui_exposure, grafana_admin_login, rbac_risk,
     chart_determinism,
 ))
 
