@@ -313,7 +313,7 @@ def test_resources_follow_the_observability_namespace(render_umbrella):
     mine = [d for d in docs if d["__source__"].startswith(SOURCE)]
     assert {d["kind"] for d in mine} == {"ServiceAccount", "ConfigMap", "ClusterRole",
                                          "ClusterRoleBinding", "Service", "Deployment",
-                                         "PersistentVolumeClaim"}
+                                         "PersistentVolumeClaim", "NetworkPolicy"}
     for doc in mine:
         if doc["kind"] not in {"ClusterRole", "ClusterRoleBinding"}:
             assert doc["metadata"]["namespace"] == "monitoring", doc["kind"]

@@ -28,6 +28,7 @@ from . import (
     grafana_anonymous_admin,
     host_access,
     image_tag,
+    network_reachability,
     nodeport_exposure,
     observability_urls,
     rbac_risk,
@@ -59,7 +60,7 @@ def _register(module: ModuleType) -> SemanticCheck:
 
 CHECKS: tuple[SemanticCheck, ...] = tuple(_register(m) for m in (
     vs_host_service, vs_subset, weights_sum, zero_replica_weight, dr_host_service,
-    service_selector, backend_port, observability_urls,
+    service_selector, backend_port, observability_urls, network_reachability,
     argocd_paths, argocd_project, argocd_project_scope, argocd_sync_waves, argocd_revisions,
     argocd_duplicates,
     image_tag, container_resources, host_access, grafana_anonymous_admin, nodeport_exposure,
