@@ -104,6 +104,10 @@ class Istio:
                        hint="write the Helm repository URL"),
     )
     gateway: Gateway = field(default_factory=Gateway)
+    cni: bool = field(default=False, metadata=_meta(
+        "Install Istio's CNI chart: the sidecars' network setup moves from an init container "
+        "with NET_ADMIN/NET_RAW to a node agent, so the app namespace enforces Pod Security "
+        "'restricted' (without it, 'privileged' with 'restricted' warnings)."))
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,8 @@ spec:
       labels:
         {{- include "olympic-apps.podLabels" . | nindent 8 }}
     spec:
+      # The app never calls the Kubernetes API (Istio's sidecar has its own token).
+      automountServiceAccountToken: false
       {{- with $values.imagePullSecrets }}
       imagePullSecrets:
         {{- range . }}
@@ -125,6 +127,13 @@ spec:
           securityContext:
             {{- toYaml . | nindent 12 }}
           {{- end }}
+          volumeMounts:
+            - name: tmp
+              mountPath: /tmp
+      volumes:
+        # The JVM's only writable place (the root filesystem is read-only).
+        - name: tmp
+          emptyDir: {}
 {{- end -}}
 
 {{/*
