@@ -76,6 +76,8 @@ metadata:
   namespace: {{ .ctx.Release.Namespace | quote }}
   labels:
     {{- include "olympic-apps.labels" . | nindent 4 }}
+  annotations:
+    {{- include "olympic-common.checkovSkips" (dict "images" (list (dict "digest" .digest)) "skips" list) | trim | nindent 4 }}
 spec:
   replicas: {{ .replicas | int }}
   selector:
