@@ -82,7 +82,12 @@ def test_umbrella_application_points_inside_the_repository(project_root: Path) -
         resolved = (chart_dir / value_file).resolve()
         assert resolved == (project_root / "gitops" / "oke" / "values.yaml").resolve()
     assert app["spec"]["syncPolicy"]["managedNamespaceMetadata"]["labels"] == {
-        "istio-injection": "enabled"}
+        "istio-injection": "enabled",
+        # Istio's sidecar init container needs NET_ADMIN (no Istio CNI on oke): enforce can be
+        # no stricter than privileged; audit and warn report against restricted.
+        "pod-security.kubernetes.io/enforce": "privileged",
+        "pod-security.kubernetes.io/audit": "restricted",
+        "pod-security.kubernetes.io/warn": "restricted"}
     assert "SkipDryRunOnMissingResource=true" in app["spec"]["syncPolicy"]["syncOptions"]
 
 
