@@ -7,6 +7,7 @@ defaulting, the CRDs' schemas and CEL rules, immutable fields on re-apply.
 
 from __future__ import annotations
 
+import copy
 import shutil
 import time
 from dataclasses import dataclass
@@ -114,13 +115,20 @@ def _weights(cluster: Cluster) -> dict[str, int]:
     return {route["destination"]["subset"]: int(route.get("weight", 0)) for route in routes}
 
 
-def test_scenario_steps_apply_in_turn(rendered_envs: dict[str, RenderedEnvironment],
-                                      start_clusters: StartClusters, istio_crds: list[dict[str, Any]],
-                                      project_root: Path, tmp_path: Path, run: Any) -> None:
-    """canary -> the next step -> rollback, each re-rendered and synced like a new commit."""
+@pytest.fixture(scope="session")
+def scratch(rendered_envs: dict[str, RenderedEnvironment], start_clusters: StartClusters,
+            istio_crds: list[dict[str, Any]]) -> tuple[ClusterPlan, Cluster]:
+    """oke synced into a cluster of its own, for tests that apply more on top."""
     (plan,) = plan_environment("oke", rendered_envs["oke"], istio_crds)
-    cluster = start_clusters(["oke-scenario"])["oke-scenario"]
+    cluster = start_clusters(["oke-scratch"])["oke-scratch"]
     assert sync_all(cluster.api, plan.syncs).rejections == []
+    return plan, cluster
+
+
+def test_scenario_steps_apply_in_turn(scratch: tuple[ClusterPlan, Cluster], project_root: Path,
+                                      tmp_path: Path, run: Any) -> None:
+    """canary -> the next step -> rollback, each re-rendered and synced like a new commit."""
+    plan, cluster = scratch
     assert _weights(cluster) == {"v1": 80, "v2": 15, "v3": 5}
     lab = tmp_path / "lab"
     for folder in ("environments", "charts", "gitops"):
@@ -142,3 +150,25 @@ def test_scenario_steps_apply_in_turn(rendered_envs: dict[str, RenderedEnvironme
         seen.append(expected)
     assert seen[0] == {"v1": 60, "v2": 30, "v3": 10}
     assert seen[1] == {"v1": 80, "v2": 15, "v3": 5}
+
+
+def test_the_api_server_refuses_what_it_should(scratch: tuple[ClusterPlan, Cluster]) -> None:
+    """The checks above can fail: an unknown field, a changed immutable selector and a
+    VirtualService the Istio CRD's schema refuses are rejected; a kind outside the
+    AppProject's whitelist is reported."""
+    plan, cluster = scratch
+    umbrella = _umbrella(plan)
+    deployment = copy.deepcopy(next(d for d in umbrella.documents if d["kind"] == "Deployment"))
+    service = copy.deepcopy(next(d for d in umbrella.documents if d["kind"] == "VirtualService"))
+    unknown = copy.deepcopy(deployment)
+    unknown["spec"]["replicaz"] = 2
+    deployment["spec"]["selector"]["matchLabels"]["labgen-e2e"] = "changed"
+    deployment["spec"]["template"]["metadata"]["labels"]["labgen-e2e"] = "changed"
+    service["spec"]["http"][0]["route"][0]["weight"] = "eighty"
+    for body, words in ((unknown, "replicaz"), (deployment, "immutable"), (service, "weight")):
+        report = SyncReport()
+        sync_app(cluster.api, AppSync(umbrella.name, 0, umbrella.namespace, umbrella.sync_options,
+                                      {}, [body]), report)
+        assert len(report.rejections) == 1 and words in report.rejections[0], report.rejections
+    outside = {("", "Secret", "olympic"), ("storage.k8s.io", "StorageClass", "")}
+    assert len(project_refusals(plan, outside)) == 2
