@@ -12,14 +12,24 @@ median of ``--runs`` runs:
   ``validate()`` function per document, and its CLI on one sample file. Both
   are scaled per document (it has no Istio schemas, so only core kinds count);
 * optionally a whole environment (``--env oke``): validation of what
-  ``render_environment`` returns, interpreter and render excluded.
+  ``render_environment`` returns, interpreter and render excluded;
+* ``--copies N``: N documents made of copies of the ``oke`` render, every workload in
+  one namespace with the same labels (the case where matching Services to pod
+  templates must stay linear), validated end to end as ``labgen validate PATH`` does.
+  With ``--against REF`` the same corpus is validated by the code of git ``REF``
+  (checked out in a temporary worktree) in alternating runs, so both figures come
+  from one paired run.
 
 Usage: python benchmarks/validate_bench.py [--count 5000] [--runs 5] [--env oke]
+       python benchmarks/validate_bench.py --copies 5000 [--against main]
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
+import json
+import os
 import statistics
 import subprocess
 import sys
@@ -114,6 +124,108 @@ def generate(folder: Path, count: int) -> int:
     return len(docs)
 
 
+_LABEL_KEYS = frozenset({"labels", "matchLabels", "selector", "data"})
+
+
+def _renamed(value: object, names: frozenset[str], suffix: str) -> object:
+    """``value`` with every reference to an object of the render renamed (a name, a
+    ``name.ns...`` host, a ``ns/name`` gateway); labels, selectors and data stay."""
+    if isinstance(value, dict):
+        return {k: v if k in _LABEL_KEYS else _renamed(v, names, suffix)
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_renamed(v, names, suffix) for v in value]
+    if isinstance(value, str):
+        if value in names:
+            return value + suffix
+        head, dot, rest = value.partition(".")
+        if dot and head in names:
+            return f"{head}{suffix}.{rest}"
+        left, slash, right = value.partition("/")
+        if slash and right in names:
+            return f"{left}/{right}{suffix}"
+    return value
+
+
+def oke_copies(count: int) -> list[dict[str, object]]:
+    """``count`` documents: copies of the ``oke`` umbrella render, the first unchanged, the
+    others renamed ``-cN`` with their references, every namespaced object in ``olympic``."""
+    from labgen.helm_engine import get_engine
+    from labgen.render import render_environment
+
+    rendered = render_environment(ROOT, "oke", get_engine(None))
+    bodies = [dict(doc.body) for doc in rendered.manifests]
+    names = frozenset(str(b["metadata"]["name"]) for b in bodies)  # type: ignore[index]
+    docs: list[dict[str, object]] = []
+    number = 0
+    while len(docs) < count:
+        for body in bodies:
+            item = copy.deepcopy(body) if number == 0 else _renamed(body, names, f"-c{number}")
+            assert isinstance(item, dict)
+            metadata = item["metadata"]
+            if metadata.get("namespace", "") in ("", "olympic") and \
+                    item["kind"] not in ("ClusterRole", "ClusterRoleBinding"):
+                metadata["namespace"] = "olympic"
+            docs.append(item)
+        number += 1
+    return docs[:count]
+
+
+def _time_copies(folder: Path) -> dict[str, float]:
+    """Seconds of validating ``folder`` (``validate PATH`` options): its parsed documents,
+    and end to end (read + parse + validate)."""
+    from labgen.validation import ValidationOptions, validate_documents
+    from labgen.validation.files import load_paths
+
+    options = ValidationOptions(kubernetes_version="1.34", complete=False)
+    documents = load_paths([folder])
+    validate_documents(documents, options)  # compiles the kinds
+    start = time.perf_counter()
+    found = validate_documents(documents, options)
+    parsed = time.perf_counter() - start
+    assert not [f for f in found if f.severity == "error"], [str(f) for f in found[:3]]
+    start = time.perf_counter()
+    validate_documents(load_paths([folder]), options)
+    return {"validate": parsed, "end to end": time.perf_counter() - start}
+
+
+def copies_benchmark(count: int, runs: int, against: str | None) -> None:
+    """Validate ``count`` copies of the ``oke`` render; with ``against``, pair each run
+    with one of git ``against`` on the same corpus."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "corpus"
+        folder.mkdir()
+        docs = oke_copies(count)
+        for start in range(0, len(docs), 50):
+            text = yaml.safe_dump_all(docs[start:start + 50], sort_keys=False)
+            (folder / f"manifests-{start // 50:04d}.yaml").write_text(text)
+        trees = {"this tree": ROOT / "generator"}
+        if against:
+            other = Path(tmp) / "against"
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q",
+                            str(other), against], check=True)
+            trees[against] = other / "generator"
+        try:
+            results: dict[str, list[dict[str, float]]] = {name: [] for name in trees}
+            for _ in range(runs):
+                for name, path in trees.items():
+                    out = subprocess.run(
+                        [sys.executable, __file__, "--time-copies", str(folder)],
+                        check=True, capture_output=True, text=True,
+                        env={**os.environ, "PYTHONPATH": str(path)})
+                    results[name].append(json.loads(out.stdout))
+        finally:
+            if against:
+                subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force",
+                                str(other)], check=True)
+        for name, times in results.items():
+            for what in ("validate", "end to end"):
+                median = statistics.median(t[what] for t in times)
+                print(f"{count} docs (copies of the oke render, one namespace), {name}, "
+                      f"{what}: median {median:.3f} s = {count / median:,.0f} docs/s "
+                      f"({len(times)} runs)")
+
+
 def median_seconds(action: Callable[[], object], runs: int) -> float:
     times = []
     for _ in range(runs):
@@ -130,7 +242,18 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=300,
                         help="core-kind documents given to kubernetes-validate")
     parser.add_argument("--env", help="also time validating this environment")
+    parser.add_argument("--copies", type=int, help="only: validate this many documents made "
+                        "of copies of the oke render in one namespace")
+    parser.add_argument("--against", metavar="REF", help="with --copies: pair each run with "
+                        "the code of this git ref")
+    parser.add_argument("--time-copies", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.time_copies:
+        print(json.dumps(_time_copies(args.time_copies)))
+        return
+    if args.copies:
+        copies_benchmark(args.copies, args.runs, args.against)
+        return
 
     from kubernetes_validate import utils as kv
 

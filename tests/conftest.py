@@ -12,6 +12,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from labgen.cli import cli
+from labgen.helm_engine import EmbeddedHelm
+from labgen.layout import INPUT_DIRS
+from labgen.workspace import Workspace
 
 PROJECT = Path(__file__).resolve().parents[1]
 SHARED = PROJECT.parent / "shared"
@@ -35,8 +38,38 @@ def shared_dir() -> Path:
 def lab(tmp_path: Path) -> Path:
     """A copy of the repository's inputs (environments/, charts/) to render into."""
     root = tmp_path / "lab"
-    for folder in ("environments", "charts"):
+    for folder in INPUT_DIRS:
         shutil.copytree(PROJECT / folder, root / folder)
+    return root
+
+
+@pytest.fixture(scope="session")
+def engine() -> EmbeddedHelm:
+    """One embedded Helm engine for the whole test session."""
+    return EmbeddedHelm()
+
+
+@pytest.fixture
+def workspace(engine: EmbeddedHelm) -> Callable[[Path], Workspace]:
+    """``workspace(root)``: the use-case layer on ``root`` with the session's Helm engine."""
+    return lambda root: Workspace(root, engine=engine)
+
+
+@pytest.fixture(scope="session")
+def rendered_template(tmp_path_factory: pytest.TempPathFactory, engine: EmbeddedHelm) -> Path:
+    """The repository's inputs with every environment rendered, once per session (read only)."""
+    root = tmp_path_factory.mktemp("rendered") / "lab"
+    for folder in INPUT_DIRS:
+        shutil.copytree(PROJECT / folder, root / folder)
+    Workspace(root, engine=engine).render(all_envs=True)
+    return root
+
+
+@pytest.fixture
+def rendered_lab(tmp_path: Path, rendered_template: Path) -> Path:
+    """A fresh copy of :func:`rendered_template` (inputs, gitops/ and the render cache)."""
+    root = tmp_path / "lab"
+    shutil.copytree(rendered_template, root, symlinks=True)
     return root
 
 
@@ -67,17 +100,13 @@ Manifest = dict[str, object]
 
 
 @pytest.fixture(scope="session")
-def render_umbrella() -> Callable[..., list[Manifest]]:
+def render_umbrella(engine: EmbeddedHelm) -> Callable[..., list[Manifest]]:
     """Render charts/olympic-lab through the embedded Helm SDK with ``values``.
 
     Returns the documents in template order, each with an extra key
     ``__source__`` naming the template that produced it.
     """
     import yaml
-
-    from labgen.helm_engine import EmbeddedHelm
-
-    engine = EmbeddedHelm()
 
     def render(values: dict[str, object] | None = None, *, namespace: str = "olympic",
                release: str = "olympic-lab") -> list[Manifest]:

@@ -20,10 +20,13 @@ def test_bootstrap_prints_project_root_and_health_check(lab: Path, run) -> None:
     assert all(line.startswith("#") for line in explanation.splitlines())
     docs = _docs(result.stdout)
     assert [(d["apiVersion"], d["kind"]) for d in docs] == [
-        ("argoproj.io/v1alpha1", "AppProject"), ("argoproj.io/v1alpha1", "Application"),
-        ("v1", "ConfigMap")]
-    project, root, config_map = docs
+        ("argoproj.io/v1alpha1", "AppProject"), ("argoproj.io/v1alpha1", "AppProject"),
+        ("argoproj.io/v1alpha1", "Application"), ("v1", "ConfigMap")]
+    bootstrap, project, root, config_map = docs
+    assert bootstrap["metadata"] == {**bootstrap["metadata"], "name": "olympic-lab-bootstrap",
+                                     "namespace": "argocd"}
     assert project["metadata"] == {**project["metadata"], "name": "olympic-lab", "namespace": "argocd"}
+    assert root["spec"]["project"] == "olympic-lab-bootstrap"
     assert root["spec"]["source"]["path"] == "gitops/oke"
     assert config_map["metadata"]["name"] == "argocd-cm"
     lua = config_map["data"]["resource.customizations.health.argoproj.io_Application"]
@@ -37,7 +40,8 @@ def test_bootstrap_matches_the_rendered_tree_and_readme(lab: Path, run) -> None:
     assert run("render", "--env", "workshop", "--root", str(lab)).exit_code == 0
     tree = lab / "gitops" / "workshop"
     out = run("bootstrap", "--env", "workshop", "--root", str(lab)).stdout
-    project, root, config_map = _docs(out)
+    bootstrap, project, root, config_map = _docs(out)
+    assert bootstrap == yaml.safe_load((tree / "bootstrap-project.yaml").read_text())
     assert project == yaml.safe_load((tree / "project.yaml").read_text())
     assert root == yaml.safe_load((tree / "root.yaml").read_text())
     readme = (tree / "README.md").read_text()
@@ -59,7 +63,7 @@ def test_apply_to_writes_then_is_up_to_date(lab: Path, tmp_path: Path, run) -> N
     # A file labgen wrote is replaced when its content changes.
     other = run("bootstrap", "--env", "oke", "--root", str(lab), "--apply-to", str(target))
     assert other.exit_code == 0
-    assert _docs(target.read_text())[1]["spec"]["source"]["path"] == "gitops/oke"
+    assert _docs(target.read_text())[2]["spec"]["source"]["path"] == "gitops/oke"
 
 
 def test_apply_to_refuses_a_foreign_file(lab: Path, tmp_path: Path, run) -> None:

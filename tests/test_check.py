@@ -9,13 +9,6 @@ import pytest
 from test_scenario_cli import snapshot
 
 
-@pytest.fixture
-def rendered_lab(lab: Path, run) -> Path:
-    result = run("render", "--all", "--root", str(lab))
-    assert result.exit_code == 0, result.stderr
-    return lab
-
-
 def test_a_clean_tree_passes(rendered_lab: Path, run) -> None:
     before = snapshot(rendered_lab)
     result = run("check", "--all", "--root", str(rendered_lab))

@@ -1,7 +1,10 @@
 """Golden trees: what labgen renders for the shipped environments, reviewed like code.
 
 tests/golden/<env>/tree/ is gitops/<env>/ and tests/golden/<env>/manifests/ is the
-umbrella chart as Helm renders it for that environment, one file per resource.
+umbrella chart as Helm renders it for that environment, one file per resource. A
+workshop has one lab per participant: manifests/<participant>/ holds each distinct lab
+(the first participant, and each whose overrides change the manifests), and
+manifests/labs.txt says which participant's lab each one shares.
 Refresh after an intended change, then review the diff:
 
     LABGEN_UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_golden.py
@@ -9,6 +12,7 @@ Refresh after an intended change, then review the diff:
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 from pathlib import Path
@@ -19,18 +23,38 @@ import yaml
 from labgen.argocd_tree import manifest_files
 from labgen.chart_values import CHART_PATH, RELEASE_NAME
 from labgen.helm_engine import CliHelm, EmbeddedHelm
+from labgen.manifests import Document
 from labgen.render import expected_tree, render_environment
 
 GOLDEN = Path(__file__).parent / "golden"
 ENVS = ["oke", "kind"]
+GOLDEN_ENVS = [*ENVS, "workshop"]
 
 
 def _golden_files(project_root: Path, env: str) -> dict[str, str]:
     rendered = render_environment(project_root, env, EmbeddedHelm())
     prefix = f"gitops/{env}/"
     files = {f"tree/{path[len(prefix):]}": text for path, text in expected_tree(rendered).items()}
-    files.update(manifest_files(rendered.manifests))
+    if not rendered.participants:
+        files.update(manifest_files(rendered.manifests))
+        return files
+    distinct: dict[str, str] = {}  # manifests text -> first participant with them
+    shares = []
+    for name, docs in rendered.participants.items():
+        lab = manifest_files(_unprefixed(docs))
+        key = yaml.safe_dump(lab)
+        first = distinct.setdefault(key, name)
+        shares.append(f"{name}: {'own lab' if first == name else 'same as ' + first}")
+        if first == name:
+            files.update({f"manifests/{name}/{rel.removeprefix('manifests/')}": text
+                          for rel, text in lab.items()})
+    files["manifests/labs.txt"] = "\n".join(shares) + "\n"
     return files
+
+
+def _unprefixed(docs: list[Document]) -> list[Document]:
+    """A participant's documents without their ``clusters/<name>/`` file prefix."""
+    return [dataclasses.replace(doc, file=doc.file.split("/", 2)[2]) for doc in docs]
 
 
 def _on_disk(folder: Path) -> dict[str, str]:
@@ -38,7 +62,7 @@ def _on_disk(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-@pytest.mark.parametrize("env", ENVS)
+@pytest.mark.parametrize("env", GOLDEN_ENVS)
 def test_golden_tree(project_root: Path, env: str) -> None:
     files = _golden_files(project_root, env)
     folder = GOLDEN / env

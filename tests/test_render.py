@@ -27,7 +27,8 @@ def test_render_writes_the_tree(lab: Path, run, env: str) -> None:
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith(f"gitops/{env}: ")
     tree = _tree(lab / "gitops" / env)
-    assert {"root.yaml", "project.yaml", "values.yaml", "README.md", ".labgen-owned",
+    assert {"root.yaml", "project.yaml", "bootstrap-project.yaml", "values.yaml", "README.md",
+            ".labgen-owned",
             "apps/istio-base.yaml", "apps/istiod.yaml", "apps/istio-ingressgateway.yaml",
             "apps/olympic-lab.yaml"} <= set(tree)
 
@@ -182,3 +183,27 @@ def test_values_yaml_would_misread_stay_strings(lab: Path, run) -> None:
     assert app["spec"]["destination"]["namespace"] == "on"
     project = yaml.safe_load((tree / "project.yaml").read_text())
     assert "on" in [d["namespace"] for d in project["spec"]["destinations"]]
+
+
+def test_two_projects_the_lab_one_cannot_reach_argocd(lab: Path, run) -> None:
+    """The root app is in the bootstrap project (Argo CD's kinds in argocd only); every
+    child Application is in the lab's project, which has no argocd destination and no
+    argoproj.io kinds."""
+    assert run("render", "--env", "oke", "--root", str(lab)).exit_code == 0
+    tree = lab / "gitops" / "oke"
+    bootstrap = yaml.safe_load((tree / "bootstrap-project.yaml").read_text())
+    project = yaml.safe_load((tree / "project.yaml").read_text())
+    root_app = yaml.safe_load((tree / "root.yaml").read_text())
+    assert root_app["spec"]["project"] == bootstrap["metadata"]["name"] == "olympic-lab-bootstrap"
+    assert bootstrap["spec"]["destinations"] == [
+        {"server": "https://kubernetes.default.svc", "namespace": "argocd"}]
+    assert bootstrap["spec"]["clusterResourceWhitelist"] == []
+    assert {k["group"] for k in bootstrap["spec"]["namespaceResourceWhitelist"]} == {"argoproj.io"}
+    assert bootstrap["spec"]["sourceRepos"] == [root_app["spec"]["source"]["repoURL"]]
+    assert "argocd" not in {d["namespace"] for d in project["spec"]["destinations"]}
+    kinds = [*project["spec"]["namespaceResourceWhitelist"], *project["spec"]["clusterResourceWhitelist"]]
+    assert "argoproj.io" not in {k["group"] for k in kinds}
+    for app in (tree / "apps").glob("*.yaml"):
+        assert yaml.safe_load(app.read_text())["spec"]["project"] == "olympic-lab", app.name
+    # The root app does not sync the bootstrap project: it cannot widen its own.
+    assert "bootstrap-project" not in root_app["spec"]["source"]["directory"]["include"]

@@ -20,13 +20,6 @@ def changed_lines(before: str, after: str) -> list[str]:
             if line[:1] in "+-" and not line.startswith(("+++", "---"))]
 
 
-@pytest.fixture
-def rendered_lab(lab: Path, run) -> Path:
-    result = run("render", "--all", "--root", str(lab))
-    assert result.exit_code == 0, result.stderr
-    return lab
-
-
 def values_weights(root: Path, env: str) -> dict[str, int]:
     values = yaml.safe_load((root / "gitops" / env / "values.yaml").read_text())
     return dict(values["traffic"]["virtualService"]["weights"])

@@ -10,12 +10,13 @@ import yaml
 from labgen.environment import load_environment
 
 
-def test_editing_oke_rerenders_the_workshop_built_on_it(lab: Path, run) -> None:
-    assert run("render", "--all", "--root", str(lab)).exit_code == 0
-    result = run("scenario", "weights", "--env", "oke", "v1=50", "v2=30", "v3=20", "--root", str(lab))
-    assert result.exit_code == 0, result.stderr
-    assert "gitops/workshop: 31 written, 0 removed" in result.stdout.splitlines()
-    assert run("check", "--all", "--root", str(lab)).exit_code == 0
+def test_editing_oke_rerenders_the_workshop_built_on_it(rendered_lab: Path, workspace) -> None:
+    lab = rendered_lab
+    ws = workspace(lab)
+    edit = ws.change_traffic("oke", "custom", {"v1": 50, "v2": 30, "v3": 20})
+    assert [tree.summary() for tree in edit.trees] == ["gitops/oke: 3 written, 0 removed",
+                                                       "gitops/workshop: 31 written, 0 removed"]
+    assert ws.check(all_envs=True).problems == 0
     team01 = yaml.safe_load((lab / "gitops/workshop/clusters/team-01/values.yaml").read_text())
     team02 = yaml.safe_load((lab / "gitops/workshop/clusters/team-02/values.yaml").read_text())
     assert team01["traffic"]["virtualService"]["weights"] == {"v1": 50, "v2": 30, "v3": 20}

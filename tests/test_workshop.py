@@ -13,8 +13,8 @@ import yaml
 
 from labgen.helm_engine import EmbeddedHelm
 from labgen.manifests import Document
-from labgen.pipeline import render_validated
 from labgen.render import RenderedEnvironment, render_environment
+from labgen.workspace import Workspace
 
 PARTS = ("istio-base", "istiod", "istio-ingressgateway", "olympic-lab")
 
@@ -39,14 +39,9 @@ def _files(folder: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def engine() -> EmbeddedHelm:
-    return EmbeddedHelm()
-
-
-@pytest.fixture(scope="session")
 def workshop(project_root: Path, engine: EmbeddedHelm) -> RenderedEnvironment:
     """The shipped environments/workshop.yaml, rendered and validated."""
-    rendered, _warnings = render_validated(project_root, "workshop", engine)
+    rendered, _warnings = Workspace(project_root, engine=engine).validated("workshop")
     return rendered
 
 
@@ -67,7 +62,8 @@ def test_render_n_clusters(lab: Path, run, count: int) -> None:
     assert result.exit_code == 0, result.stderr
     files = _files(lab / "gitops" / "ws")
     names = [f"team-{i:02d}" for i in range(1, count + 1)]
-    assert {f"apps/{part}.yaml" for part in PARTS} | {"project.yaml", "root.yaml", "README.md"} \
+    assert {f"apps/{part}.yaml" for part in PARTS} | {"project.yaml", "bootstrap-project.yaml", "root.yaml",
+                                                 "README.md"} \
         | {f"clusters/{n}/values.yaml" for n in names} | {".labgen-owned"} == set(files)
     for part in PARTS:
         appset = yaml.safe_load(files[f"apps/{part}.yaml"])
@@ -93,9 +89,9 @@ def test_tree_grows_only_by_values_files(lab: Path, run) -> None:
 
 
 def test_shipped_workshop_has_thirty_clusters(workshop: RenderedEnvironment) -> None:
-    assert sorted(workshop.clusters) == [f"team-{i:02d}" for i in range(1, 31)]
-    assert len(workshop.manifests) == sum(len(docs) for docs in workshop.clusters.values())
-    for name, docs in workshop.clusters.items():
+    assert sorted(workshop.participants) == [f"team-{i:02d}" for i in range(1, 31)]
+    assert len(workshop.manifests) == sum(len(docs) for docs in workshop.participants.values())
+    for name, docs in workshop.participants.items():
         assert docs, name
         assert all(doc.file.startswith(f"clusters/{name}/charts/olympic-lab/") for doc in docs)
 
@@ -111,18 +107,18 @@ def test_override_reaches_only_its_cluster(workshop: RenderedEnvironment) -> Non
     assert values["team-03"]["olympic-apps"]["frontend"]["replicas"] == 1
     assert values["team-01"]["olympic-apps"]["frontend"]["replicas"] == 2
     # ... and in what Helm renders for each cluster.
-    ports = {name: [p.get("nodePort") for p in _by_key(workshop.clusters[name], "Service",
+    ports = {name: [p.get("nodePort") for p in _by_key(workshop.participants[name], "Service",
                                                        "grafana")["spec"]["ports"]]
              for name in ("team-01", "team-02", "team-04")}
     assert ports == {"team-01": [30300], "team-02": [31300], "team-04": [30300]}
     routes = {}
     for name in ("team-01", "team-02"):
-        vs = _by_key(workshop.clusters[name], "VirtualService", "backend-app")
+        vs = _by_key(workshop.participants[name], "VirtualService", "backend-app")
         routes[name] = {r["destination"]["subset"]: r.get("weight", 100)
                         for r in vs["spec"]["http"][-1]["route"]}
     assert routes["team-01"] == {"v1": 80, "v2": 15, "v3": 5}
     assert routes["team-02"] == {"v3": 100}
-    frontend = {name: _by_key(workshop.clusters[name], "Deployment", "frontend-app")["spec"]["replicas"]
+    frontend = {name: _by_key(workshop.participants[name], "Deployment", "frontend-app")["spec"]["replicas"]
                 for name in ("team-01", "team-03")}
     assert frontend == {"team-01": 2, "team-03": 1}
 
@@ -181,13 +177,22 @@ def test_project_allows_exactly_the_participant_destinations(workshop: RenderedE
     project = _by_key(workshop.argocd, "AppProject", "olympic-lab")
     destinations = {(d.get("server") or d.get("name"), d["namespace"])
                     for d in project["spec"]["destinations"]}
-    expected = {("https://kubernetes.default.svc", "argocd")} | {
-        (f"https://203.0.113.{10 + i}:6443", ns) for i in range(1, 31)
-        for ns in ("istio-system", "olympic")}
+    expected = {(f"https://203.0.113.{10 + i}:6443", ns) for i in range(1, 31)
+                for ns in ("istio-system", "olympic")}
     assert destinations == expected
     assert not any("*" in str(d) for d in project["spec"]["destinations"])
     kinds = {(k["group"], k["kind"]) for k in project["spec"]["namespaceResourceWhitelist"]}
-    assert ("argoproj.io", "ApplicationSet") in kinds
+    assert not {group for group, _kind in kinds} & {"argoproj.io"}
+    # The ApplicationSets belong to the bootstrap project, in Argo CD's namespace only.
+    bootstrap = _by_key(workshop.argocd, "AppProject", "olympic-lab-bootstrap")
+    assert bootstrap["spec"]["destinations"] == [
+        {"server": "https://kubernetes.default.svc", "namespace": "argocd"}]
+    assert {(k["group"], k["kind"]) for k in bootstrap["spec"]["namespaceResourceWhitelist"]} == {
+        ("argoproj.io", "Application"), ("argoproj.io", "AppProject"),
+        ("argoproj.io", "ApplicationSet")}
+    assert bootstrap["spec"]["clusterResourceWhitelist"] == []
+    root = _by_key(workshop.argocd, "Application", "olympic-lab-root")
+    assert root["spec"]["project"] == "olympic-lab-bootstrap"
 
 
 def test_cluster_labels_generator(lab: Path, run, upstream_crd_errors) -> None:

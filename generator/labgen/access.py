@@ -3,28 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
+from .components import enabled, uis
 from .environment import Environment
-
-
-@dataclass(frozen=True)
-class UI:
-    title: str
-    service: str
-    port: int
-    path: str
-    #: Local port for kubectl port-forward.
-    local_port: int
-
-
-UIS = (
-    UI("Grafana", "grafana", 3000, "/", 3000),
-    UI("Prometheus", "prometheus", 9090, "/", 9090),
-    UI("Kiali", "kiali", 20001, "/kiali", 20001),
-    UI("Jaeger", "tracing", 80, "/jaeger", 16686),
-)
-_COMPONENT = {"grafana": "grafana", "prometheus": "prometheus", "kiali": "kiali",
-              "tracing": "jaeger"}
+from .results import AccessReport
 
 
 @dataclass(frozen=True)
@@ -40,8 +23,8 @@ def ui_access(env: Environment) -> list[Access]:
     spec = env.spec
     ns = spec.namespaces.observability
     out = []
-    for ui in UIS:
-        if not getattr(spec.components, _COMPONENT[ui.service]):
+    for item, ui in uis():
+        if not enabled(spec.components, item.key):
             continue
         if spec.expose.mode == "nodePort":
             port = spec.expose.node_ports[ui.service]
@@ -89,3 +72,16 @@ def cluster_access(cluster: str, address: str, env: Environment) -> ClusterAcces
     items = [*ui_access(env), app_access(env)]
     return ClusterAccess(cluster, address, tuple((item.title, item.url) for item in items))
 
+
+
+def access_report(root: Path, name: str) -> AccessReport:
+    """``labgen access``: the UIs and the app of ``name``, per participant for a workshop."""
+    from .clusters import expand_clusters
+    from .environment import load_environment
+    from .posture import login_notes, warnings_of
+
+    env = load_environment(root, name)
+    participants = tuple(cluster_access(p.name, p.server or p.cluster_name, p.env)
+                         for p in expand_clusters(env))
+    items = () if participants else (*ui_access(env), app_access(env))
+    return AccessReport(items, participants, tuple(login_notes(env)), tuple(warnings_of(env)))

@@ -17,48 +17,29 @@ ignoreDifferences.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import yaml
 
 from . import jinja_env
-from .argocd_tree import ISTIO_NAMESPACE, AppSpec, applications, project_kinds, tree_dir
-from .chart_values import RELEASE_NAME, chart_values, render_umbrella, values_file_text
+from .argocd_tree import (
+    ARGOCD_KINDS,
+    AppSpec,
+    applications,
+    bootstrap_files,
+    lab_namespaces,
+    project_kinds,
+    tree_dir,
+)
+from .chart_values import RELEASE_NAME, LabRender
 from .clusters import ParticipantEnvironment
 from .environment import Environment
-from .helm_engine import HelmEngine
-from .manifests import Document, parse_documents
 
 #: Go-template parameter of the generators: the participant's name (list element ``name``;
 #: the cluster generator's ``name`` is the Argo CD cluster name).
 NAME_PARAM = "{{.name}}"
-#: The in-cluster address of Argo CD's own cluster (where the ApplicationSets live).
-IN_CLUSTER = "https://kubernetes.default.svc"
-#: ApplicationSet kind, for the AppProject's whitelist (the root app syncs them).
+#: ApplicationSet kind, for the bootstrap project's whitelist (the root app syncs them).
 APPSET_KIND = ("argoproj.io", "ApplicationSet")
-
-
-@dataclass(frozen=True)
-class ParticipantRender:
-    """One participant cluster rendered: its values file text and the umbrella's manifests."""
-
-    participant: ParticipantEnvironment
-    values: dict[str, Any]
-    values_text: str
-    manifests: list[Document]
-
-
-def render_participant(root: Path, env: Environment, participant: ParticipantEnvironment,
-                       engine: HelmEngine) -> ParticipantRender:
-    """Render the umbrella chart with the cluster's values file, as Argo CD will."""
-    values = chart_values(participant.env)
-    text = values_file_text(env, values, cluster=participant.name)
-    rendered = render_umbrella(root, participant.env, text, engine)
-    prefix = f"{participant.folder}/"
-    manifests = parse_documents({prefix + path: body for path, body in rendered.items()})
-    return ParticipantRender(participant, values, text, manifests)
 
 
 def _generators(env: Environment, participants: list[ParticipantEnvironment]) -> list[Any]:
@@ -98,10 +79,10 @@ def _template_spec(app: AppSpec, common: dict[str, Any], destination: dict[str, 
     return spec
 
 
-def render_appset_tree(env: Environment, renders: list[ParticipantRender]) -> dict[str, str]:
+def render_appset_tree(env: Environment, labs: list[LabRender]) -> dict[str, str]:
     """``{path under gitops/<env>/: text}``: project, root, ApplicationSets, values files."""
     spec = env.spec
-    participants = [r.participant for r in renders]
+    participants = [lab.participant for lab in labs if lab.participant is not None]
     labels = {"app.kubernetes.io/part-of": "olympic-lab", "labgen.io/environment": env.name}
     common = {
         "env": env.name, "sources": ", ".join(env.files), "argocd_namespace": spec.argocd.namespace,
@@ -117,23 +98,18 @@ def render_appset_tree(env: Environment, renders: list[ParticipantRender]) -> di
             template_labels={**labels, "labgen.io/cluster": NAME_PARAM, "labgen.io/part": app.name},
             template_name=f"{NAME_PARAM}-{app.name}",
             template_spec=_template_spec(app, common, destination), **common)
-    manifests = [doc for r in renders for doc in r.manifests]
+    manifests = [doc for lab in labs for doc in lab.manifests]
     cluster_kinds, namespaced_kinds = project_kinds(manifests)
-    namespaced_kinds = sorted([*namespaced_kinds, dict(zip(("group", "kind"), APPSET_KIND, strict=True))],
-                              key=lambda rule: (rule["group"], rule["kind"]))
-    lab_namespaces = sorted({ISTIO_NAMESPACE, spec.namespaces.apps, spec.namespaces.observability})
+    namespaces = lab_namespaces(env)
     files["project.yaml"] = jinja_env.render(
         "argocd/appset-project.yaml.j2",
         source_repos=sorted({spec.argocd.repo_url, spec.istio.chart_repo_url}),
-        home={"server": IN_CLUSTER, "namespace": spec.argocd.namespace},
         participants=[{"name": p.name, "target": _project_target(env, p),
-                       "namespaces": lab_namespaces} for p in participants],
+                       "namespaces": namespaces} for p in participants],
         cluster_kinds=cluster_kinds, namespaced_kinds=namespaced_kinds, **common)
-    files["root.yaml"] = jinja_env.render(
-        "argocd/root.yaml.j2", root_name=f"{spec.argocd.project}-root",
-        repo_url=spec.argocd.repo_url, target_revision=spec.argocd.target_revision, **common)
-    for r in renders:
-        files[r.participant.values_path] = r.values_text
+    files.update(bootstrap_files(env, common, ARGOCD_KINDS | {APPSET_KIND}))
+    for lab in labs:
+        files[lab.values_path] = lab.values_text
     return files
 
 

@@ -13,14 +13,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import jinja_env
-from .chart_values import CHART_PATH, RELEASE_NAME
+from . import jinja_env, layout
+from .chart_values import CHART_PATH, RELEASE_NAME, LabRender
 from .environment import Environment
 from .manifests import Document
 from .yaml_io import dump
 
 ISTIO_NAMESPACE = "istio-system"
-MANIFESTS_DIR = "manifests"
+MANIFESTS_DIR = layout.MANIFESTS_DIR
 ZIPKIN_PROVIDER = "zipkin"
 
 #: Kinds Istio's base/istiod/gateway charts create (they are not rendered offline).
@@ -40,7 +40,9 @@ ISTIO_NAMESPACED_KINDS = {
 #: Kinds that have no namespace (for the project's whitelists).
 CLUSTER_SCOPED = {kind for _group, kind in ISTIO_CLUSTER_KINDS} | {
     "PersistentVolume", "StorageClass", "IngressClass", "PriorityClass", "APIService"}
+#: What the root Application syncs (bootstrap project only; never the lab's project).
 ARGOCD_KINDS = {("argoproj.io", "Application"), ("argoproj.io", "AppProject")}
+BOOTSTRAP_PROJECT_FILE = "bootstrap-project.yaml"
 
 #: istiod flips failurePolicy and injects caBundle at runtime (istio/istio#52785).
 _WEBHOOK_DIFFS = [
@@ -70,7 +72,7 @@ class AppSpec:
 
 
 def tree_dir(env: Environment) -> str:
-    return f"gitops/{env.name}"
+    return layout.tree_dir(env.name)
 
 
 def applications(env: Environment) -> list[AppSpec]:
@@ -154,18 +156,41 @@ def _kind_rules(kinds: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
 
 def project_kinds(manifests: Iterable[Document]) -> tuple[list[dict[str, str]],
                                                           list[dict[str, str]]]:
-    """(cluster-scoped, namespaced) whitelists: Istio's charts plus what the lab renders."""
+    """(cluster-scoped, namespaced) whitelists of the lab's project: Istio's charts plus what
+    the lab renders; never Argo CD's own kinds (those belong to the bootstrap project)."""
     cluster = set(ISTIO_CLUSTER_KINDS)
-    namespaced = set(ISTIO_NAMESPACED_KINDS) | ARGOCD_KINDS
+    namespaced = set(ISTIO_NAMESPACED_KINDS)
     for doc in manifests:
         group = doc.api_version.rpartition("/")[0]
-        (cluster if doc.kind in CLUSTER_SCOPED else namespaced).add((group, doc.kind))
+        if group != "argoproj.io":
+            (cluster if doc.kind in CLUSTER_SCOPED else namespaced).add((group, doc.kind))
     return _kind_rules(cluster), _kind_rules(namespaced)
 
 
-def render_tree(env: Environment, manifests: list[Document]) -> dict[str, str]:
-    """``{path under gitops/<env>/: text}`` of the Argo CD files."""
+def bootstrap_project_name(env: Environment) -> str:
+    """The root Application's project: ``<project>-bootstrap``."""
+    return f"{env.spec.argocd.project}-bootstrap"
+
+
+def bootstrap_files(env: Environment, common: dict[str, Any],
+                    kinds: Iterable[tuple[str, str]] = ARGOCD_KINDS) -> dict[str, str]:
+    """The bootstrap project and the root Application that uses it."""
     spec = env.spec
+    bootstrap = bootstrap_project_name(env)
+    project = jinja_env.render(
+        "argocd/bootstrap-project.yaml.j2", bootstrap_project=bootstrap,
+        repo_url=spec.argocd.repo_url, kinds=_kind_rules(kinds), **common)
+    root = jinja_env.render(
+        "argocd/root.yaml.j2", root_name=f"{spec.argocd.project}-root",
+        repo_url=spec.argocd.repo_url, target_revision=spec.argocd.target_revision,
+        **{**common, "project": bootstrap})
+    return {BOOTSTRAP_PROJECT_FILE: project, "root.yaml": root}
+
+
+def render_tree(env: Environment, lab: LabRender) -> dict[str, str]:
+    """``{path under gitops/<env>/: text}``: projects, root, Applications, the values file."""
+    spec = env.spec
+    manifests = lab.manifests
     labels = {"app.kubernetes.io/part-of": "olympic-lab", "labgen.io/environment": env.name}
     common = {
         "env": env.name,
@@ -182,12 +207,17 @@ def render_tree(env: Environment, manifests: list[Document]) -> dict[str, str]:
     files["project.yaml"] = jinja_env.render(
         "argocd/project.yaml.j2",
         source_repos=sorted({spec.argocd.repo_url, spec.istio.chart_repo_url}),
-        destinations=sorted({spec.argocd.namespace, ISTIO_NAMESPACE, spec.namespaces.apps,
-                             spec.namespaces.observability}),
+        destinations=lab_namespaces(env),
         cluster_kinds=cluster_kinds, namespaced_kinds=namespaced_kinds, **common)
+    files[lab.values_path] = lab.values_text
     if spec.argocd.rendered_manifests:
         files.update(manifest_files(manifests))
-    files["root.yaml"] = jinja_env.render(
-        "argocd/root.yaml.j2", root_name=f"{spec.argocd.project}-root",
-        repo_url=spec.argocd.repo_url, target_revision=spec.argocd.target_revision, **common)
+    files.update(bootstrap_files(env, common))
     return files
+
+
+def lab_namespaces(env: Environment) -> list[str]:
+    """The namespaces the lab's project admits (never Argo CD's)."""
+    spec = env.spec
+    return sorted({ISTIO_NAMESPACE, spec.namespaces.apps, spec.namespaces.observability}
+                  - {spec.argocd.namespace})

@@ -7,28 +7,78 @@ here are the contract with ``charts/olympic-lab``: each subchart's
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from . import layout
+from .components import COMPONENTS, enabled
 from .env_model import default_backend_versions
 from .environment import Environment
 from .errors import HelmError
+from .manifests import Document, parse_documents
 from .typed_config import deep_merge, thaw
 from .yaml_io import dump
 
 if TYPE_CHECKING:
+    from .clusters import ParticipantEnvironment
     from .helm_engine import HelmEngine
 
 RELEASE_NAME = "olympic-lab"
-CHART_PATH = "charts/olympic-lab"
+CHART_PATH = layout.UMBRELLA_CHART
+
+
+@dataclass(frozen=True)
+class LabRender:
+    """One lab rendered for one cluster: the umbrella chart's values file and manifests.
+
+    A single environment has one, for its own cluster; a workshop one per participant.
+    """
+
+    #: The workshop participant whose cluster this is (None: the environment's own cluster).
+    participant: ParticipantEnvironment | None
+    #: The environment as this cluster sees it (a participant's overrides applied).
+    env: Environment
+    values: dict[str, Any]
+    #: The values file's path relative to the tree, and its text.
+    values_path: str
+    values_text: str
+    #: The umbrella chart's documents; a participant's files are under ``clusters/<name>/``.
+    manifests: list[Document]
+
+
+#: Umbrella renders of one render pass by (namespace, values): labs with equal values (most
+#: of a workshop's participants) render and parse once. Helm's output is a function of the
+#: two, the charts never change during a pass, and the chart-determinism check keeps it so.
+RenderMemo = dict[tuple[str, str], list[Document]]
+
+
+def render_lab(root: Path, env: Environment, participant: ParticipantEnvironment | None,
+               engine: HelmEngine, memo: RenderMemo | None = None) -> LabRender:
+    """Render the umbrella chart for one cluster from its values file's text, as Argo CD does."""
+    target = participant.env if participant else env
+    values = chart_values(target)
+    text = values_file_text(env, values, cluster=participant.name if participant else None)
+    key = (target.spec.namespaces.apps, json.dumps(values, sort_keys=True))
+    if memo is None or key not in memo:
+        parsed = parse_documents(render_umbrella(root, target, text, engine))
+        if memo is None:
+            memo = {}
+        memo[key] = parsed
+    prefix = f"{participant.folder}/" if participant else ""
+    manifests = [replace(doc, file=prefix + doc.file) for doc in memo[key]] if prefix \
+        else memo[key]
+    return LabRender(participant, target, values,
+                     participant.values_path if participant else layout.VALUES_FILE,
+                     text, manifests)
 
 
 def chart_values(env: Environment) -> dict[str, Any]:
     spec = env.spec
     obs = spec.observability
-    on = spec.components
     routes = env.routes
     values: dict[str, Any] = {
         "global": {
@@ -42,14 +92,12 @@ def chart_values(env: Environment) -> dict[str, Any]:
             },
         },
         "olympic-apps": {
-            "enabled": on.apps,
             "image": {"registry": spec.apps.image_registry, "tag": spec.apps.image_tag},
             "frontend": {"replicas": spec.apps.replicas},
             "datasource": {"replicas": spec.apps.replicas},
             "backend": {"versions": _backend_versions(env)},
         },
         "traffic": {
-            "enabled": on.traffic,
             "scenario": routes.scenario,
             "subsets": list(env.subsets),
             "virtualService": {
@@ -63,24 +111,23 @@ def chart_values(env: Environment) -> dict[str, Any]:
             },
         },
         "prometheus": {
-            "enabled": on.prometheus,
             "retention": obs.prometheus_retention,
             "persistence": _storage(obs.prometheus_storage),
         },
         "grafana": {
-            "enabled": on.grafana,
             "anonymous": {
                 "enabled": obs.grafana_anonymous_role != "none",
                 "role": "Viewer" if obs.grafana_anonymous_role == "none"
                 else obs.grafana_anonymous_role,
             },
         },
-        "jaeger": {"enabled": on.jaeger, "telemetry": {"samplingPercentage": obs.tracing_sampling}},
-        "kiali": {"enabled": on.kiali, "auth": {"strategy": obs.kiali_auth_strategy}},
-        "loki": {"enabled": on.loki, "persistence": _storage(obs.loki_storage)},
-        "alloy": {"enabled": on.log_shipper},
-        "node-exporter": {"enabled": on.node_exporter},
+        "jaeger": {"telemetry": {"samplingPercentage": obs.tracing_sampling}},
+        "kiali": {"auth": {"strategy": obs.kiali_auth_strategy}},
+        "loki": {"persistence": _storage(obs.loki_storage)},
     }
+    for item in COMPONENTS:  # every subchart is switched by its component
+        values[item.chart] = {"enabled": enabled(spec.components, item.key),
+                              **values.get(item.chart, {})}
     if spec.helm_values is not None:
         values = deep_merge(values, thaw(spec.helm_values), null_deletes=False)
     return values

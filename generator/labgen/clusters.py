@@ -11,15 +11,11 @@ function as a single environment.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
-from .environment import Environment, Layers, environment_from_layers, load_layers, merge_layer
+from . import layout
+from .environment import Environment, Layers, environment_from_layers, merge_layer
 from .errors import InputError
 from .yaml_io import KeyPath
-
-CLUSTERS_DIR = "clusters"
-#: The per-cluster values file, relative to ``gitops/<env>/``.
-VALUES_FILE = "values.yaml"
 
 
 @dataclass(frozen=True)
@@ -36,23 +32,20 @@ class ParticipantEnvironment:
     @property
     def folder(self) -> str:
         """``clusters/<name>``, relative to ``gitops/<env>/``."""
-        return f"{CLUSTERS_DIR}/{self.name}"
+        return layout.participant_dir(self.name)
 
     @property
     def values_path(self) -> str:
-        return f"{self.folder}/{VALUES_FILE}"
+        return layout.participant_values(self.name)
 
 
-def has_clusters(env: Environment) -> bool:
-    return env.spec.clusters is not None
-
-
-def expand_clusters(root: Path, env: Environment) -> list[ParticipantEnvironment]:
+def expand_clusters(env: Environment) -> list[ParticipantEnvironment]:
     """One environment per participant cluster; InputError (file:line) on any problem."""
     clusters = env.spec.clusters
     if clusters is None:
         return []
-    layers = load_layers(root, env.name)
+    layers = env.layers
+    assert layers is not None, "an Environment from load_environment carries its layers"
 
     def fail(path: KeyPath, message: str) -> None:
         file, line = layers.locate(path)

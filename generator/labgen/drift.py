@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import layout
 from .render import RenderedEnvironment, expected_tree
 from .tree_writer import OWNED, digest, existing_files, foreign_files, read_owned, read_text
 
@@ -61,13 +62,22 @@ def drift_of(root: Path, rendered: RenderedEnvironment) -> list[Drift]:
     return sorted(found, key=lambda d: d.path)
 
 
+def leftover_staging(root: Path) -> list[Drift]:
+    """Staging folders an interrupted render left in ``gitops/`` (the next render removes them)."""
+    from .tree_writer import leftover_staging as staging_folders
+
+    return [Drift(f"{folder.relative_to(root).as_posix()}/",
+                  "left by an interrupted render; the next labgen render removes it (or delete "
+                  "it)") for folder in staging_folders(root / layout.GITOPS_DIR)]
+
+
 def orphan_trees(root: Path, environments: list[str]) -> list[Drift]:
     """Folders of ``gitops/`` that no environment renders."""
-    gitops = root / "gitops"
+    gitops = root / layout.GITOPS_DIR
     if not gitops.is_dir():
         return []
-    return [Drift(f"gitops/{folder.name}/", f"no environment renders it (environments/"
-                                            f"{folder.name}.yaml is missing); delete the folder")
+    return [Drift(f"{layout.tree_dir(folder.name)}/", f"no environment renders it "
+                  f"({layout.env_file(folder.name)} is missing); delete the folder")
             for folder in sorted(gitops.iterdir())
             if folder.is_dir() and not folder.name.startswith(".")
             and folder.name not in environments]

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from . import layout
 from .errors import InputError
 from .yaml_io import load_with_lines
 
-ENV_DIR = "environments"
+ENV_DIR = layout.ENV_DIR
 DNS1123_LABEL = r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?"
 NAME = re.compile(DNS1123_LABEL)
 

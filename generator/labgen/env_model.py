@@ -7,11 +7,12 @@ checks input against them and derives the editor JSON Schema from them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, make_dataclass
 from types import MappingProxyType
 from typing import Any, Literal
 
 from . import scenarios
+from .components import COMPONENTS, node_port_services
 from .env_files import DNS1123_LABEL
 
 DNS_HINT = "use lowercase letters, digits and '-' (a DNS-1123 label, at most 63 characters)"
@@ -19,7 +20,7 @@ DNS_HINT = "use lowercase letters, digits and '-' (a DNS-1123 label, at most 63 
 KUBERNETES_VERSIONS = tuple(f"1.{minor}" for minor in range(25, 38))
 QUANTITY = r"[0-9]+(Mi|Gi|Ti)"
 URL = r"(https://|http://|ssh://|git@)[^\s]+"
-NODE_PORT_SERVICES = ("prometheus", "grafana", "kiali", "tracing")
+NODE_PORT_SERVICES = node_port_services()
 
 
 def _empty() -> Mapping[str, Any]:
@@ -222,19 +223,13 @@ class Observability:
         "Percent of requests traced (Telemetry randomSamplingPercentage).", minimum=0, maximum=100))
 
 
-@dataclass(frozen=True)
-class Components:
-    """Switch each part of the lab on or off."""
-
-    apps: bool = True
-    traffic: bool = True
-    prometheus: bool = True
-    grafana: bool = True
-    jaeger: bool = True
-    kiali: bool = True
-    loki: bool = True
-    log_shipper: bool = True
-    node_exporter: bool = True
+#: Switch each part of the lab on or off: one boolean per component of the registry.
+Components = make_dataclass(
+    "Components",
+    [(item.key, bool, field(default=True, metadata=_meta(item.doc))) for item in COMPONENTS],
+    frozen=True)
+Components.__module__ = __name__
+Components.__doc__ = "Switch each part of the lab on or off."
 
 
 #: An Argo CD cluster server URL: https, a host, an optional port and path.
@@ -252,7 +247,7 @@ class ClusterOverrides:
     apps: Apps | None = None
     traffic: Traffic | None = None
     observability: Observability | None = None
-    components: Components | None = None
+    components: Components | None = None  # type: ignore[valid-type]
     helm_values: Mapping[str, Any] | None = field(default=None, metadata=_meta(
         "Extra umbrella-chart values for this cluster, deep-merged last."))
 
@@ -302,8 +297,17 @@ class EnvironmentFile:
     apps: Apps = field(default_factory=Apps)
     traffic: Traffic = field(default_factory=Traffic)
     observability: Observability = field(default_factory=Observability)
-    components: Components = field(default_factory=Components)
+    components: Components = field(default_factory=Components)  # type: ignore[valid-type]
     helm_values: Mapping[str, Any] | None = field(default=None, metadata=_meta(
         "Extra umbrella-chart values, deep-merged last (checked by the chart's schema)."))
     clusters: Clusters | None = field(default=None, metadata=_meta(
         "Workshop mode: one lab per participant cluster (ApplicationSets)."))
+
+
+def environment_schema() -> dict[str, Any]:
+    """The editor JSON Schema of environment files (``labgen schema``)."""
+    from .typed_config import json_schema
+
+    document = json_schema(EnvironmentFile)
+    document["title"] = "labgen environment file"
+    return document

@@ -7,7 +7,7 @@ is a pure function of the object returned by :func:`load_environment`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,22 +24,6 @@ __all__ = ["Environment", "Layers", "available_environments", "environment_file"
 _MIN_OKE_VOLUME_GI = 50
 
 
-@dataclass(frozen=True)
-class Environment:
-    """A loaded environment: its name, the files it came from, and its settings."""
-
-    name: str
-    #: Input files, base first, relative to the repository root.
-    files: tuple[str, ...]
-    spec: EnvironmentFile
-    routes: scenarios.Routes
-
-    @property
-    def subsets(self) -> tuple[str, ...]:
-        """Backend versions in subset order (v1, v2, ..., v10)."""
-        return tuple(sorted(self.spec.apps.backend_versions, key=scenarios.version_key))
-
-
 @dataclass
 class Layers:
     """Merged raw data of an environment and, per key path, where it was set."""
@@ -53,6 +37,24 @@ class Layers:
             if path[:cut] in self.where:
                 return self.where[path[:cut]]
         return (self.files[-1] if self.files else None), None
+
+
+@dataclass(frozen=True)
+class Environment:
+    """A loaded environment: its name, the files it came from, and its settings."""
+
+    name: str
+    #: Input files, base first, relative to the repository root.
+    files: tuple[str, ...]
+    spec: EnvironmentFile
+    routes: scenarios.Routes
+    #: The merged raw data it was built from (workshop participants merge their overrides on it).
+    layers: Layers | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def subsets(self) -> tuple[str, ...]:
+        """Backend versions in subset order (v1, v2, ..., v10)."""
+        return tuple(sorted(self.spec.apps.backend_versions, key=scenarios.version_key))
 
 
 def load_environment(root: Path, name: str) -> Environment:
@@ -87,7 +89,8 @@ def environment_from_layers(name: str, layers: Layers) -> Environment:
     except scenarios.ScenarioError as exc:
         file, line = layers.locate(exc.key)
         raise InputError(str(exc), file=file, line=line) from None
-    return Environment(name=name, files=tuple(layers.files), spec=spec, routes=routes)
+    return Environment(name=name, files=tuple(layers.files), spec=spec, routes=routes,
+                       layers=layers)
 
 
 def _load_layers(root: Path, name: str, chain: tuple[str, ...]) -> Layers:

@@ -14,9 +14,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from . import layout
 from .errors import InputError
 
-INPUT_FOLDERS = ("environments", "charts")
+INPUT_FOLDERS = layout.INPUT_DIRS
 
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
@@ -71,5 +72,5 @@ def inputs_at(root: Path, ref: str) -> Iterator[Path]:
                 raise InputError(f"cannot read {ref}: {_first_line(archive.stderr)}")
             with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
                 tar.extractall(target, filter="data")
-        (target / "environments").mkdir(exist_ok=True)
+        (target / layout.ENV_DIR).mkdir(exist_ok=True)
         yield target

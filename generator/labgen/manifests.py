@@ -7,7 +7,7 @@ validation and diffing read one shape whatever produced them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .yaml_io import load_all_documents
@@ -25,6 +25,11 @@ class Document:
     #: Position of the document in its file, from 0.
     index: int
     body: Mapping[str, Any]
+    #: The whole text of ``file`` as parsed (for finding positions; shared by its documents).
+    source: str = field(default="", compare=False, repr=False)
+    #: Key path of this object inside its document: ``items[2]`` for an item of a
+    #: ``kind: List``, "" for a document of its own.
+    item: str = ""
 
     @property
     def kind(self) -> str:
@@ -61,4 +66,22 @@ def parse_documents(files: Mapping[str, str]) -> list[Document]:
 
 def documents_of(file: str, text: str) -> Iterable[Document]:
     for index, body in enumerate(load_all_documents(text, file)):
-        yield Document(file=file, index=index, body=body)
+        yield Document(file=file, index=index, body=body, source=text)
+
+
+def expand_lists(documents: Iterable[Document]) -> Iterable[Document]:
+    """Each item of a ``kind: List`` (or ``*List``, as ``kubectl get -o yaml`` prints)
+    as a document of its own; other documents unchanged."""
+    for doc in documents:
+        items = doc.body.get("items") if isinstance(doc.body, Mapping) else None
+        if doc.kind.endswith("List") and isinstance(items, list) and "spec" not in doc.body:
+            for number, item in enumerate(items):
+                yield Document(doc.file, doc.index, item, source=doc.source,
+                               item=item_path(doc.item, f"items[{number}]"))
+        else:
+            yield doc
+
+
+def item_path(item: str, path: str) -> str:
+    """A key path inside a document from one inside its object (``items[2]`` + ``spec``)."""
+    return f"{item}.{path}" if item and path else item or path

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from .errors import InputError
+from .layout import ENV_DIR
+
+if TYPE_CHECKING:
+    from .workspace import Workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -18,7 +22,7 @@ ROOT_ENV = "LABGEN_ROOT"
 def find_root(start: Path) -> Path:
     """The repository root: the nearest folder at or above ``start`` with environments/."""
     for folder in (start, *start.parents):
-        if (folder / "environments").is_dir():
+        if (folder / ENV_DIR).is_dir():
             return folder
     raise InputError(f"no environments/ folder in {start} or above; run labgen in the "
                      "repository or pass --root")
@@ -26,7 +30,7 @@ def find_root(start: Path) -> Path:
 
 def _resolve_root(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path:
     if value is not None:
-        if not (value / "environments").is_dir():
+        if not (value / ENV_DIR).is_dir():
             raise click.BadParameter(f"{value} has no environments/ folder", ctx, param)
         return value
     return find_root(Path.cwd())
@@ -48,3 +52,10 @@ def helm_binary_option(func: F) -> F:
     return click.option(
         "--helm-binary", metavar="PATH", envvar="LABGEN_HELM_BINARY",
         help="Render with this helm binary instead of the embedded Helm SDK.")(func)
+
+
+def workspace(root: Path, helm_binary: str | None = None) -> Workspace:
+    """The :class:`~labgen.workspace.Workspace` a command works on."""
+    from .workspace import Workspace
+
+    return Workspace(root, helm_binary=helm_binary)

@@ -22,9 +22,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from . import layout
 from .tree_writer import OWNED, digest, read_owned
 
-CACHE_DIR = ".labgen-cache"
+CACHE_DIR = layout.CACHE_DIR
 _PACKAGE = Path(__file__).resolve().parent
 _CODE_SUFFIXES = {".py", ".j2", ".json"}
 
@@ -65,7 +66,7 @@ class RenderCache:
 
     @cached_property
     def _chart_files(self) -> list[Path]:
-        return sorted(p for p in (self.root / "charts").resolve().rglob("*") if p.is_file())
+        return sorted(p for p in (self.root / layout.CHARTS_DIR).resolve().rglob("*") if p.is_file())
 
     @cached_property
     def _shared_stamp(self) -> str:
@@ -74,7 +75,7 @@ class RenderCache:
     @cached_property
     def _shared_digest(self) -> str:
         code = _hash_files(self._code_files, _PACKAGE)
-        charts = _hash_files(self._chart_files, (self.root / "charts").resolve())
+        charts = _hash_files(self._chart_files, (self.root / layout.CHARTS_DIR).resolve())
         return hashlib.sha256(f"{code}\0{charts}\0{self.engine_name}".encode()).hexdigest()
 
     def inputs_digest(self, files: tuple[str, ...]) -> str:

@@ -25,7 +25,7 @@ from ruamel.yaml.error import CommentMark, YAMLError
 from ruamel.yaml.tokens import CommentToken
 
 from . import scenarios
-from .clusters import expand_clusters, has_clusters
+from .clusters import expand_clusters
 from .env_files import ENV_DIR, available_environments, environment_file, input_files
 from .environment import Environment, load_environment
 from .errors import InputError
@@ -244,9 +244,7 @@ def _load_edited(root: Path, name: str, file_name: str, text: str) -> tuple[Envi
         dependents = tuple(other for other in available_environments(scratch)
                            if other != name and edited in input_files(scratch, other))
         for other in dependents:
-            dependent = load_environment(scratch, other)
-            if has_clusters(dependent):
-                expand_clusters(scratch, dependent)
+            expand_clusters(load_environment(scratch, other))  # participants must load too
         return env, dependents
 
 

@@ -120,3 +120,22 @@ def describe_split(weights: Mapping[str, int]) -> str:
     """``v1 80%, v2 15%, v3 5%`` in subset order."""
     return ", ".join(f"{subset} {weight}%"
                      for subset, weight in sorted(weights.items(), key=lambda i: version_key(i[0])))
+
+
+def catalogue() -> list[tuple[str, str]]:
+    """``(name, split in words)`` of every scenario, built-ins first (``labgen scenario list``)."""
+    rows = [(name, describe_split(weights) if weights else
+             "random over every version (no weighted VirtualService)")
+            for name, weights in BUILTIN.items()]
+    return [*rows, (CUSTOM, "your own weights: labgen scenario weights --env ENV v1=50 v2=50")]
+
+
+def builtin(name: str) -> str:
+    """``name`` when it is a built-in scenario, else InputError saying what to write."""
+    from .errors import InputError
+
+    if name == CUSTOM:
+        raise InputError("set custom weights with 'labgen scenario weights --env ENV v1=50 v2=50'")
+    if name not in BUILTIN:
+        raise InputError(f"unknown scenario '{name}'; choose one of: {', '.join(BUILTIN)}")
+    return name

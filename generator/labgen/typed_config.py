@@ -201,19 +201,17 @@ def build(cls: type[T], data: Any, locate: Locator) -> T:
 
 def json_schema(cls: type[Any]) -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of a dataclass tree, for editors."""
-    defs: dict[str, Any] = {}
-    root = _schema_for(cls, {}, defs)
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **root, "$defs": defs}
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **_schema_for(cls, {})}
 
 
-def _schema_for(tp: Any, meta: Mapping[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+def _schema_for(tp: Any, meta: Mapping[str, Any]) -> dict[str, Any]:
     origin = get_origin(tp)
     out: dict[str, Any]
     if dataclasses.is_dataclass(tp) and isinstance(tp, type):
         hints = _hints(tp)
         props = {}
         for f in dataclasses.fields(tp):
-            prop = _schema_for(hints[f.name], f.metadata, defs)
+            prop = _schema_for(hints[f.name], f.metadata)
             if f.metadata.get("doc"):
                 prop = {"description": f.metadata["doc"], **prop}
             if f.default is not dataclasses.MISSING and isinstance(f.default, str | int | bool):
@@ -227,17 +225,17 @@ def _schema_for(tp: Any, meta: Mapping[str, Any], defs: dict[str, Any]) -> dict[
         return {}
     if origin in (types.UnionType, typing.Union):
         options = [a for a in get_args(tp) if a is not type(None)]
-        return {"anyOf": [_schema_for(options[0], meta, defs), {"type": "null"}]}
+        return {"anyOf": [_schema_for(options[0], meta), {"type": "null"}]}
     if origin is Literal:
         return {"enum": list(get_args(tp))}
     if origin in (Mapping, dict):
         out = {"type": "object",
-               "additionalProperties": _schema_for(get_args(tp)[1], meta.get("item", {}), defs)}
+               "additionalProperties": _schema_for(get_args(tp)[1], meta.get("item", {}))}
         if meta.get("key_pattern"):
             out["propertyNames"] = {"pattern": f"^(?:{meta['key_pattern']})$"}
         return out
     if origin is tuple:
-        return {"type": "array", "items": _schema_for(get_args(tp)[0], meta.get("item", {}), defs)}
+        return {"type": "array", "items": _schema_for(get_args(tp)[0], meta.get("item", {}))}
     if tp is bool:
         return {"type": "boolean"}
     if tp is int:

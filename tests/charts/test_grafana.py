@@ -188,20 +188,56 @@ def test_anonymous_role_must_be_a_grafana_role(render_umbrella):
         _grafana(render_umbrella, {"anonymous": {"enabled": True, "role": "admin"}})
 
 
-def test_no_admin_password_is_rendered_by_default(render_umbrella):
+def _admin_volume(docs):
+    pod = one(docs, "Deployment", "grafana")["spec"]["template"]["spec"]
+    [mount] = [m for m in pod["containers"][0]["volumeMounts"] if m["name"] == "admin"]
+    [volume] = [v for v in pod["volumes"] if v["name"] == "admin"]
+    return mount, volume["secret"]
+
+
+def test_no_admin_password_is_rendered_and_none_is_admin(render_umbrella):
     docs = _grafana(render_umbrella)
-    assert not [d for d in docs if d["__source__"].startswith(SOURCE) and d["kind"] == "Secret"]
-    assert not {k for k in _env(docs) if k.startswith("GF_SECURITY_ADMIN")}
+    assert not [d for d in docs if d["kind"] == "Secret"]
+    env = _env(docs)
+    assert "GF_SECURITY_ADMIN_PASSWORD" not in env and "GF_SECURITY_ADMIN_USER" not in env
+    mount, secret = _admin_volume(docs)
+    assert mount["readOnly"] is True
+    assert env["GF_SECURITY_ADMIN_USER__FILE"] == mount["mountPath"] + "/user"
+    assert env["GF_SECURITY_ADMIN_PASSWORD__FILE"] == mount["mountPath"] + "/password"
+    assert secret["secretName"] == "grafana-admin" and secret.get("optional") is not True
+    assert secret["items"] == [{"key": "user", "path": "user"},
+                               {"key": "password", "path": "password"}]
+
+
+def test_a_hook_job_generates_the_admin_password_in_the_cluster(render_umbrella):
+    docs = _grafana(render_umbrella)
+    job = one(docs, "Job", "grafana-admin-secret")
+    assert job["metadata"]["annotations"]["helm.sh/hook"] == "pre-install,pre-upgrade"
+    container = job["spec"]["template"]["spec"]["containers"][0]
+    env = {e["name"]: e.get("value") for e in container["env"]}
+    assert env["SECRET_NAME"] == "grafana-admin"
+    assert (env["SECRET_KEY"], env["RANDOM_BYTES"]) == ("password", "20")
+    assert (env["FIXED_KEY"], env["FIXED_VALUE"]) == ("user", "admin")
+    assert "secrets.token_hex(" in container["args"][0]
+    role = one(docs, "Role", "grafana-admin-secret")
+    assert role["rules"] == [{"apiGroups": [""], "resources": ["secrets"], "verbs": ["create"]}]
+    service = one(docs, "Service", "grafana")
+    pod_labels = job["spec"]["template"]["metadata"]["labels"]
+    assert not set(service["spec"]["selector"].items()) <= set(pod_labels.items())
 
 
 def test_admin_login_comes_from_an_existing_secret(render_umbrella):
-    docs = _grafana(render_umbrella, {"admin": {"existingSecret": "grafana-admin"}})
-    env = _env(docs)
-    assert env["GF_SECURITY_ADMIN_USER"] == {
-        "secretKeyRef": {"name": "grafana-admin", "key": "user"}}
-    assert env["GF_SECURITY_ADMIN_PASSWORD"] == {
-        "secretKeyRef": {"name": "grafana-admin", "key": "password"}}
-    assert not [d for d in docs if d["kind"] == "Secret"]
+    docs = _grafana(render_umbrella, {"admin": {"existingSecret": "my-login",
+                                                "userKey": "u", "passwordKey": "p"}})
+    _mount, secret = _admin_volume(docs)
+    assert secret["secretName"] == "my-login"
+    assert secret["items"] == [{"key": "u", "path": "user"}, {"key": "p", "path": "password"}]
+    assert not [d for d in docs if d["kind"] == "Secret" or d["metadata"]["name"] == "grafana-admin-secret"]
+
+
+def test_no_secret_and_no_generator_is_refused(render_umbrella):
+    with pytest.raises(HelmError, match="existingSecret"):
+        _grafana(render_umbrella, {"admin": {"generateSecret": {"enabled": False}}})
 
 
 # --- the Deployment, exposure, switches, values contract ------------------------
@@ -247,8 +283,9 @@ def test_exposure_modes(render_umbrella, expose, expected):
 def test_resources_follow_the_observability_namespace(render_umbrella):
     docs = render_umbrella({"global": {"observabilityNamespace": "monitoring"}})
     mine = [d for d in docs if d["__source__"].startswith(SOURCE)]
-    assert sorted(d["kind"] for d in mine) == ["ConfigMap", "ConfigMap", "Deployment",
-                                                "Service", "ServiceAccount"]
+    assert sorted(d["kind"] for d in mine) == ["ConfigMap", "ConfigMap", "Deployment", "Job",
+                                                "Role", "RoleBinding", "Service",
+                                                "ServiceAccount", "ServiceAccount"]
     assert {d["metadata"]["namespace"] for d in mine} == {"monitoring"}
 
 

@@ -141,7 +141,7 @@ def test_a_hook_job_creates_the_missing_signing_key_secret(render_umbrella):
     container = job["spec"]["template"]["spec"]["containers"][0]
     env = {e["name"]: e.get("value") for e in container["env"]}
     assert env["SECRET_NAME"] == "kiali-signing-key" and env["SECRET_KEY"] == "value.txt"
-    assert "secrets.token_hex(16)" in container["args"][0]  # 32 characters, made in the cluster
+    assert env["RANDOM_BYTES"] == "16" and "secrets.token_hex(" in container["args"][0]  # 32 characters
     service = one(docs, "Service", "kiali")
     pod_labels = job["spec"]["template"]["metadata"]["labels"]
     assert not set(service["spec"]["selector"].items()) <= set(pod_labels.items())

@@ -100,8 +100,9 @@ def test_chart_determinism_flags_nondeterministic_functions(tmp_path: Path,
     folder.mkdir(parents=True)
     (folder / "secret.yaml").write_text(f"kind: Secret\ndata:\n  x: {template}\n")
     findings = validate_documents([], ValidationOptions(repo_root=tmp_path))
-    assert [(f.file, f.path, f.rule) for f in findings] == [
-        ("charts/lab/charts/sub/templates/secret.yaml", "line 3", "chart-determinism")]
+    assert [(f.file, f.line, f.column, f.rule) for f in findings] == [
+        ("charts/lab/charts/sub/templates/secret.yaml", 3, template.index("{{") + 6,
+         "chart-determinism")]
 
 
 def test_chart_determinism_ignores_strings_comments_and_lookalikes(tmp_path: Path) -> None:

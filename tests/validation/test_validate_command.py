@@ -28,8 +28,8 @@ def test_findings_exit_1_with_text_lines(run: Invoke) -> None:
     result = run("validate", str(case))
     assert result.exit_code == 1
     file = (case / "manifest.yaml").as_posix()
-    assert (f"{file}:3:spec.http[0].route: error weights-sum weights sum to 90 (80+10), not 100"
-            in result.stdout.splitlines())
+    assert (f"{file}:40:7: error weights-sum spec.http[0].route: weights sum to 90 (80+10), "
+            "not 100" in result.stdout.splitlines())
     assert result.stdout.endswith("1 error(s), 0 warning(s)\n")
 
 
@@ -46,7 +46,8 @@ def test_json_report(run: Invoke) -> None:
     assert result.exit_code == 1
     findings = json.loads(result.stdout)["findings"]
     assert {"file": (INVALID / "vs-route-without-host" / "manifest.yaml").as_posix(),
-            "document": 0, "path": "spec.http[0].route[0].destination.host",
+            "document": 0, "line": 8, "column": 11,
+            "path": "spec.http[0].route[0].destination.host",
             "rule": "schema", "severity": "error", "message": "is required"} in findings
 
 
@@ -56,7 +57,7 @@ def test_github_annotations(run: Invoke) -> None:
     lines = result.stdout.splitlines()
     assert lines and all(line.startswith("::warning file=") for line in lines)
     assert any(line.startswith("::warning file=") and line.endswith(
-        ",title=nodeport-exposure spec.type::document 1, spec.type: Service 'frontend-app' is "
+        ",title=nodeport-exposure spec.type::spec.type: Service 'frontend-app' is "
         "a NodePort, open to anyone who reaches a node unless the network restricts it")
         for line in lines)
 
@@ -74,6 +75,7 @@ def test_sarif_report(run: Invoke) -> None:
     location = first["locations"][0]
     assert location["physicalLocation"]["artifactLocation"]["uri"].endswith("manifest.yaml")
     assert location["logicalLocations"][0]["fullyQualifiedName"] == "document[0].spec.host"
+    assert location["physicalLocation"]["region"] == {"startLine": 4, "startColumn": 1}
 
 
 def test_crds_option_validates_user_kinds(run: Invoke, tmp_path: Path,
@@ -83,11 +85,29 @@ def test_crds_option_validates_user_kinds(run: Invoke, tmp_path: Path,
         "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\n"
         "metadata: {name: default, namespace: istio-system}\n"
         "spec: {mtls: {mode: STRICTT}}\n")
-    without = run("validate", str(manifest))
+    for args in ((), ("--crds", str(upstream_crds[0]))):  # built-in schema, then the CRD's
+        result = run("validate", *args, str(manifest))
+        assert result.exit_code == 1
+        assert f"{manifest.as_posix()}:4:15: error schema spec.mtls.mode: must be one of" \
+            in result.stdout
+    widget = tmp_path / "widget.yaml"
+    widget.write_text("apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n"
+                      "spec: {size: 2}\n")
+    crd = tmp_path / "crds" / "widget-crd.yaml"
+    crd.parent.mkdir()
+    crd.write_text(
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n"
+        "metadata: {name: widgets.example.com}\n"
+        "spec:\n  group: example.com\n  names: {kind: Widget, plural: widgets}\n"
+        "  scope: Namespaced\n  versions:\n  - name: v1\n    served: true\n"
+        "    storage: true\n    schema:\n      openAPIV3Schema:\n        type: object\n"
+        "        properties:\n          spec:\n            type: object\n"
+        "            properties: {size: {type: string}}\n")
+    without = run("validate", str(widget))
     assert without.exit_code == 1 and "unknown-kind" in without.stdout
-    with_crds = run("validate", "--crds", str(upstream_crds[0]), str(manifest))
-    assert with_crds.exit_code == 1
-    assert "spec.mtls.mode: error schema must be one of" in with_crds.stdout
+    assert "pass its CRD with --crds" in without.stdout
+    with_crds = run("validate", "--crds", str(crd.parent), str(widget))
+    assert with_crds.exit_code == 1 and "error schema spec.size: must be string" in with_crds.stdout
 
 
 def test_input_errors_exit_2(run: Invoke, tmp_path: Path) -> None:

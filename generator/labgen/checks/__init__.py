@@ -11,12 +11,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from types import ModuleType
 
+from ..findings import Finding, Severity, ValidationOptions
 from ..manifests import Document
-from ..validation.findings import Finding, Severity, ValidationOptions
 from . import (
     argocd_duplicates,
     argocd_paths,
     argocd_project,
+    argocd_project_scope,
     argocd_revisions,
     argocd_sync_waves,
     backend_port,
@@ -56,7 +57,8 @@ def _register(module: ModuleType) -> SemanticCheck:
 CHECKS: tuple[SemanticCheck, ...] = tuple(_register(m) for m in (
     vs_host_service, vs_subset, weights_sum, zero_replica_weight, dr_host_service,
     service_selector, backend_port, observability_urls,
-    argocd_paths, argocd_project, argocd_sync_waves, argocd_revisions, argocd_duplicates,
+    argocd_paths, argocd_project, argocd_project_scope, argocd_sync_waves, argocd_revisions,
+    argocd_duplicates,
     image_tag, container_resources, host_access, grafana_anonymous_admin, nodeport_exposure,
     chart_determinism,
 ))

@@ -18,8 +18,8 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator
 
+from ..findings import Finding, Severity, ValidationOptions
 from ..manifests import Document
-from ..validation.findings import Finding, Severity, ValidationOptions
 from .argocd_model import sources
 from .inventory import Inventory, Reporter, as_list, as_map
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from fnmatch import fnmatchcase
 from typing import Any
 
-from ..validation.findings import Finding, Severity, ValidationOptions
+from ..findings import Finding, Severity, ValidationOptions
 from .argocd_model import sources
 from .inventory import Inventory, Reporter, as_list, as_map
 

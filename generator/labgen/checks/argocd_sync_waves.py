@@ -18,8 +18,8 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator
 
+from ..findings import Finding, Severity, ValidationOptions
 from ..manifests import Document
-from ..validation.findings import Finding, Severity, ValidationOptions
 from .argocd_model import SYNC_WAVE, sources, sync_wave
 from .inventory import Inventory, Reporter
 

@@ -15,7 +15,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..validation.findings import Finding, Severity, ValidationOptions
+from .. import layout
+from ..findings import Finding, Severity, ValidationOptions
 from .inventory import Inventory
 
 ID = "chart-determinism"
@@ -35,7 +36,7 @@ def run(inventory: Inventory, options: ValidationOptions) -> Iterator[Finding]:
 
 
 def template_findings(root: Path) -> Iterator[Finding]:
-    charts = root / "charts"
+    charts = root / layout.CHARTS_DIR
     if not charts.is_dir():
         return
     for file in sorted(charts.rglob("*")):
@@ -48,7 +49,9 @@ def template_findings(root: Path) -> Iterator[Finding]:
         display = file.relative_to(root).as_posix()
         for action in _ACTION.finditer(text):
             for call in _CALL.finditer(_COMMENT_OR_STRING.sub(" ", action.group(1))):
-                line = text.count("\n", 0, action.start()) + 1
-                yield Finding(display, -1, f"line {line}", ID, SEVERITY,
+                start = action.start()
+                line = text.count("\n", 0, start) + 1
+                column = start - (text.rfind("\n", 0, start) + 1) + 1
+                yield Finding(display, -1, "", ID, SEVERITY,
                               f"template calls {call.group(1)!r}, which differs between "
-                              "renders (Argo CD would never be in sync)")
+                              "renders (Argo CD would never be in sync)", line, column)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import configparser
 from collections.abc import Iterator
 
-from ..validation.findings import Finding, Severity, ValidationOptions
+from ..findings import Finding, Severity, ValidationOptions
 from .inventory import Inventory, Reporter, as_list, as_map
 
 ID = "grafana-anonymous-admin"

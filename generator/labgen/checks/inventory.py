@@ -11,8 +11,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..findings import Finding, Severity
 from ..manifests import Document
-from ..validation.findings import Finding, Severity
 
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job")
 CLUSTER_SUFFIXES = ("svc.cluster.local", "svc")
@@ -75,6 +75,8 @@ class Inventory:
     _services: dict[str, list[Document]] = field(default_factory=dict)
     _namespaces: set[str] | None = None
     _by_label: dict[tuple[str, str], list[PodTemplate]] = field(default_factory=dict)
+    _selections: dict[tuple[frozenset[tuple[str, str]], str], Selection] = field(
+        default_factory=dict)
     #: Indexes that checks build once per run.
     memo: dict[str, Any] = field(default_factory=dict)
     #: False when the documents are a part of what runs (``validate PATH...``).
@@ -123,39 +125,76 @@ class Inventory:
         """Services an Istio/URL host names; ``None`` when it is not an in-cluster name.
 
         ``name``, ``name.ns``, ``name.ns.svc`` and ``name.ns.svc.cluster.local`` are
-        in-cluster; ``name.ns`` only when ``ns`` is a namespace of the run.
+        in-cluster; ``name.ns`` only when ``ns`` is a namespace of the run. In part of
+        a run (``validate PATH``) a host with no Service among the files is not judged.
         """
         parts = host.split(".")
         if host == "localhost" or "*" in host or all(p.isdigit() for p in parts):
             return None
         if len(parts) == 1:
-            return self.services(parts[0], namespace) if self._judged(namespace) else None
+            return self._judged(self.services(parts[0], namespace))
         rest = ".".join(parts[2:])
         if len(parts) == 2 and parts[1] not in self.namespaces() and parts[1] != namespace:
             return None
         if len(parts) > 2 and rest not in CLUSTER_SUFFIXES:
             return None
-        return self.services(parts[0], parts[1]) if self._judged(parts[1]) else None
+        return self._judged(self.services(parts[0], parts[1]))
+
+    def _judged(self, found: list[Document]) -> list[Document] | None:
+        """``found``, or ``None`` (not judged) when it is empty in part of a run."""
+        return found if found or self.complete else None
 
     def judges_templates(self, namespace: str) -> bool:
-        """Whether "selects no pod template" can be said of ``namespace``: always for a
-        complete run; for part of one, only when some workload of it is among the files."""
-        return self.complete or any(same_namespace(t.namespace, namespace) for t in self.templates)
+        """Whether "selects no pod template" can be said: only of a complete run. For
+        part of one (``validate PATH``) the pod templates may be in other files; the rule
+        for partial sets is that references to what the files do not contain are not judged."""
+        return self.complete
 
-    def _judged(self, namespace: str) -> bool:
-        """Whether a Service lookup in ``namespace`` can fail: always for a complete run;
-        for part of one, only when some Service of that namespace is among the files."""
-        if self.complete:
-            return True
-        return any(same_namespace(doc.namespace, namespace) for doc in self.kind("Service"))
+    def judges_absence(self) -> bool:
+        """Whether a reference to an object that is not among the documents is wrong:
+        in a complete run only (see :meth:`judges_templates`)."""
+        return self.complete
 
     def templates_selected(self, selector: Mapping[str, Any], namespace: str) -> list[PodTemplate]:
+        return self.selection(selector, namespace).templates
+
+    def selection(self, selector: Mapping[str, Any], namespace: str) -> Selection:
+        """The pod templates ``selector`` selects in ``namespace``, found through the
+        label index (the rarest of its labels) and computed once per selector: many
+        Services with one selector (copies of a workload) cost one look-up."""
+        key = (frozenset((str(k), str(v)) for k, v in selector.items()), namespace)
+        found = self._selections.get(key)
+        if found is None:
+            found = self._selections[key] = Selection(self._select(selector, namespace))
+        return found
+
+    def _select(self, selector: Mapping[str, Any], namespace: str) -> list[PodTemplate]:
         if not selector:
             return []
         candidates = min((self._by_label.get((str(k), str(v)), []) for k, v in selector.items()),
                          key=len)
         return [t for t in candidates
                 if same_namespace(t.namespace, namespace) and selects(selector, t.labels)]
+
+
+@dataclass
+class Selection:
+    """Pod templates a selector selects, and their container ports (computed on first use)."""
+
+    templates: list[PodTemplate]
+    _ports: tuple[set[int], set[str]] | None = None
+
+    def port_targets(self) -> tuple[set[int], set[str]]:
+        """Container port numbers and names declared by any of the templates."""
+        if self._ports is None:
+            numbers: set[int] = set()
+            names: set[str] = set()
+            for template in self.templates:
+                more_numbers, more_names = template.port_targets()
+                numbers |= more_numbers
+                names |= more_names
+            self._ports = numbers, names
+        return self._ports
 
 
 def service_ports(service: Document) -> list[Mapping[str, Any]]:
@@ -174,4 +213,4 @@ class Reporter:
     severity: Severity
 
     def __call__(self, doc: Document, path: str, message: str) -> Finding:
-        return Finding(doc.file, doc.index, path, self.rule, self.severity, message)
+        return Finding.at(doc, path, self.rule, self.severity, message)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..validation.findings import Finding, Severity, ValidationOptions
+from ..findings import Finding, Severity, ValidationOptions
 from .inventory import Inventory, Reporter, as_map
 
 ID = "nodeport-exposure"

@@ -16,6 +16,7 @@ Fails: ``url: http://loki:3101`` (no such port) or ``http://lokii:3100`` (no suc
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -23,8 +24,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from ..findings import Finding, Severity, ValidationOptions
 from ..manifests import Document
-from ..validation.findings import Finding, Severity, ValidationOptions
 from .inventory import Inventory, Reporter, as_list, as_map, service_ports
 
 ID = "observability-urls"
@@ -63,7 +64,9 @@ def run(inventory: Inventory, options: ValidationOptions) -> Iterator[Finding]:
                 yield from _check(inventory, app, namespace, url_path, address)
 
 
+@functools.lru_cache(maxsize=512)
 def _parse(text: str) -> Any:
+    """The YAML in a ConfigMap or values string (read-only; copies of one config share it)."""
     try:
         return yaml.load(text, Loader=yaml.CSafeLoader)
     except yaml.YAMLError:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..validation.findings import Finding, Severity, ValidationOptions
+from ..findings import Finding, Severity, ValidationOptions
 from .inventory import Inventory, Reporter, service_ports, service_selector
 
 ID = "service-selector"
@@ -29,17 +29,12 @@ def run(inventory: Inventory, options: ValidationOptions) -> Iterator[Finding]:
         selector = service_selector(service)
         if not selector or not inventory.judges_templates(service.namespace):
             continue
-        templates = inventory.templates_selected(selector, service.namespace)
-        if not templates:
+        selection = inventory.selection(selector, service.namespace)
+        if not selection.templates:
             shown = ", ".join(f"{k}={v}" for k, v in sorted(selector.items()))
             yield report(service, "spec.selector", f"selector {shown} matches no pod template")
             continue
-        numbers: set[int] = set()
-        names: set[str] = set()
-        for template in templates:
-            more_numbers, more_names = template.port_targets()
-            numbers |= more_numbers
-            names |= more_names
+        numbers, names = selection.port_targets()
         for index, port in enumerate(service_ports(service)):
             target = port.get("targetPort", port.get("port"))
             path = f"spec.ports[{index}].targetPort"

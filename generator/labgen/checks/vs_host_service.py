@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..validation.findings import Finding, Severity, ValidationOptions
+from ..findings import Finding, Severity, ValidationOptions
 from .inventory import Inventory, Reporter, as_list, as_map
 from .mesh import applies_to_mesh, destinations
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..validation.findings import Finding, Severity, ValidationOptions
+from ..findings import Finding, Severity, ValidationOptions
 from .inventory import Inventory, Reporter, service_selector
 from .mesh import destination_rules, destinations, subset_labels
 

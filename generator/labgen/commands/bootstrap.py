@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..options import env_option, helm_binary_option, root_option
+from ..options import env_option, helm_binary_option, root_option, workspace
 
 
 @click.command()
@@ -21,15 +21,8 @@ def bootstrap(env_name: str, apply_to: Path | None, root: Path, helm_binary: str
     The AppProject, the root Application and the argocd-cm health check that
     makes app-of-apps sync waves wait for child health. Never talks to a cluster.
     """
-    from ..bootstrap import bootstrap_text, write_bootstrap
-    from ..helm_engine import get_engine
-    from ..pipeline import render_validated
-
-    rendered, _findings = render_validated(root, env_name, get_engine(helm_binary))
-    text = bootstrap_text(rendered)
-    if apply_to is None:
-        click.echo(text, nl=False)
-    elif write_bootstrap(apply_to, text):
-        click.echo(f"{apply_to}: written")
+    result = workspace(root, helm_binary).bootstrap(env_name, apply_to)
+    if result.written is None:
+        click.echo(result.text, nl=False)
     else:
-        click.echo(f"{apply_to}: up to date")
+        click.echo(f"{apply_to}: {'written' if result.written else 'up to date'}")

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import click
 
-from ..options import helm_binary_option, root_option
+from ..errors import FindingsError
+from ..options import helm_binary_option, root_option, workspace
+from ..results import warnings_line
 
 
 @click.command()
@@ -24,37 +26,16 @@ def check(env_names: tuple[str, ...], all_envs: bool, strict: bool, root: Path,
     Names every drifted, missing, hand-edited or stale file and every file a
     person added, then validates the rendering. Exit 0 clean, 1 on any finding.
     """
-    from ..drift import drift_of, orphan_trees
-    from ..environment import available_environments
-    from ..errors import FindingsError, InputError
-    from ..helm_engine import get_engine
-    from ..pipeline import validate_rendered, warnings_summary
-    from ..render import render_environment
-
-    if all_envs == bool(env_names):
-        raise InputError("name environments with --env ENV, or pass --all (not both)")
-    names = available_environments(root) if all_envs else list(env_names)
-    engine = get_engine(helm_binary)
-    problems = 0
-    if all_envs:
-        for orphan in orphan_trees(root, names):
-            click.echo(str(orphan))
-            problems += 1
-    for name in names:
-        rendered = render_environment(root, name, engine)
-        drifts = drift_of(root, rendered)
-        for drift in drifts:
-            click.echo(str(drift))
-        findings = validate_rendered(root, rendered, strict=strict)
-        errors = [f for f in findings if f.severity == "error"]
-        for finding in errors:
-            click.echo(str(finding))
-        warnings = [f for f in findings if f.severity != "error"]
-        if warnings:
-            click.echo(warnings_summary(rendered.tree_dir, name, warnings), err=True)
-        problems += len(drifts) + len(errors)
-        if not drifts and not errors:
-            click.echo(f"{rendered.tree_dir}: matches its inputs")
-    if problems:
-        raise FindingsError(f"{problems} finding(s): gitops/ does not match its inputs or is "
-                            "invalid")
+    report = workspace(root, helm_binary).check(env_names, all_envs=all_envs, strict=strict)
+    for orphan in report.orphans:
+        click.echo(str(orphan))
+    for env in report.environments:
+        for line in (*env.drifts, *env.errors):
+            click.echo(str(line))
+        if warnings_line(env.tree_dir, env.name, env.warnings):
+            click.echo(warnings_line(env.tree_dir, env.name, env.warnings), err=True)
+        if env.clean:
+            click.echo(f"{env.tree_dir}: matches its inputs")
+    if report.problems:
+        raise FindingsError(f"{report.problems} finding(s): gitops/ does not match its inputs or "
+                            "is invalid")

@@ -7,26 +7,20 @@ from pathlib import Path
 
 import click
 
-from ..options import root_option
+from ..options import root_option, workspace
 
 
 @click.command()
 @root_option
 def envs(root: Path) -> None:
     """List the environments that can be rendered."""
-    from ..environment import available_environments, load_environment
-
-    for name in available_environments(root):
-        env = load_environment(root, name)
-        click.echo(f"{name}\t{' <- '.join(reversed(env.files))}\t{env.spec.description}")
+    for info in workspace(root).environments():
+        click.echo(f"{info.name}\t{' <- '.join(reversed(info.files))}\t{info.description}")
 
 
 @click.command()
 def schema() -> None:
     """Print the JSON Schema of environment files (for editors)."""
-    from ..env_model import EnvironmentFile
-    from ..typed_config import json_schema
+    from ..env_model import environment_schema
 
-    document = json_schema(EnvironmentFile)
-    document["title"] = "labgen environment file"
-    click.echo(json.dumps(document, indent=2, sort_keys=True))
+    click.echo(json.dumps(environment_schema(), indent=2, sort_keys=True))

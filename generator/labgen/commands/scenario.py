@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
-from ..options import env_option, helm_binary_option, root_option
-
-if TYPE_CHECKING:
-    from ..environment import Environment
+from ..options import env_option, helm_binary_option, root_option, workspace
+from ..results import TrafficEdit
 
 
 @click.group()
@@ -26,13 +22,10 @@ def scenario() -> None:
 @scenario.command("list")
 def list_scenarios() -> None:
     """List the built-in scenarios and their splits."""
-    from ..scenarios import BUILTIN, CUSTOM, describe_split
+    from ..scenarios import catalogue
 
-    for name, weights in BUILTIN.items():
-        split = describe_split(weights) if weights else \
-            "random over every version (no weighted VirtualService)"
+    for name, split in catalogue():
         click.echo(f"{name:<12}{split}")
-    click.echo(f"{CUSTOM:<12}your own weights: labgen scenario weights --env ENV v1=50 v2=50")
 
 
 @scenario.command()
@@ -40,18 +33,15 @@ def list_scenarios() -> None:
 @root_option
 def show(env_name: str, root: Path) -> None:
     """Show the current scenario, its split and the rollout step."""
-    from ..environment import load_environment
-    from ..rollout import rollout_of
-
-    env = load_environment(root, env_name)
-    click.echo(f"environment: {env.name} ({' <- '.join(reversed(env.files))})")
-    click.echo(f"scenario: {env.routes.scenario}")
-    click.echo(f"backend-app: {env.routes.describe()}")
-    header = env.routes.header_match
+    view = workspace(root).traffic(env_name)
+    click.echo(f"environment: {view.name} ({' <- '.join(reversed(view.files))})")
+    click.echo(f"scenario: {view.routes.scenario}")
+    click.echo(f"backend-app: {view.routes.describe()}")
+    header = view.routes.header_match
     if header is not None:
         click.echo(f"header route: {header.header}: {header.exact} -> {header.subset}")
-    if env.spec.traffic.steps:
-        click.echo(f"rollout: {rollout_of(env).describe()}")
+    if view.rollout:
+        click.echo(f"rollout: {view.rollout}")
 
 
 @scenario.command("set")
@@ -61,14 +51,9 @@ def show(env_name: str, root: Path) -> None:
 @helm_binary_option
 def set_scenario(env_name: str, name: str, root: Path, helm_binary: str | None) -> None:
     """Switch to built-in scenario NAME (see 'labgen scenario list')."""
-    from ..errors import InputError
-    from ..scenarios import BUILTIN, CUSTOM
+    from ..scenarios import builtin
 
-    if name == CUSTOM:
-        raise InputError("set custom weights with 'labgen scenario weights --env ENV v1=50 v2=50'")
-    if name not in BUILTIN:
-        raise InputError(f"unknown scenario '{name}'; choose one of: {', '.join(BUILTIN)}")
-    _change(root, env_name, name, None, helm_binary)
+    _print(workspace(root, helm_binary).change_traffic(env_name, builtin(name)))
 
 
 @scenario.command()
@@ -81,7 +66,7 @@ def weights(env_name: str, assignments: tuple[str, ...], root: Path, helm_binary
     from ..scenario_edit import parse_weights
     from ..scenarios import CUSTOM
 
-    _change(root, env_name, CUSTOM, parse_weights(assignments), helm_binary)
+    _print(workspace(root, helm_binary).change_traffic(env_name, CUSTOM, parse_weights(assignments)))
 
 
 @scenario.command()
@@ -90,7 +75,7 @@ def weights(env_name: str, assignments: tuple[str, ...], root: Path, helm_binary
 @helm_binary_option
 def promote(env_name: str, root: Path, helm_binary: str | None) -> None:
     """Move to the next step of traffic.steps."""
-    _step(root, env_name, +1, helm_binary)
+    _print(workspace(root, helm_binary).step(env_name, +1))
 
 
 @scenario.command()
@@ -99,58 +84,20 @@ def promote(env_name: str, root: Path, helm_binary: str | None) -> None:
 @helm_binary_option
 def rollback(env_name: str, root: Path, helm_binary: str | None) -> None:
     """Move back to the previous step of traffic.steps."""
-    _step(root, env_name, -1, helm_binary)
+    _print(workspace(root, helm_binary).step(env_name, -1))
 
 
-def _step(root: Path, env_name: str, delta: int, helm_binary: str | None) -> None:
-    from ..environment import load_environment
-    from ..rollout import rollout_of
-    from ..scenarios import CUSTOM
-
-    target = rollout_of(load_environment(root, env_name)).target(delta)
-    env = _change(root, env_name, CUSTOM, target, helm_binary)
-    click.echo(f"rollout: {rollout_of(env).describe()}")
-
-
-def _change(root: Path, env_name: str, scenario_name: str, split: Mapping[str, int] | None,
-            helm_binary: str | None) -> Environment:
-    """Edit the environment file, re-render and report; returns the new Environment."""
-    from ..environment import load_environment
-    from ..helm_engine import engine_identity, get_engine
-    from ..pipeline import render_validated, warnings_summary
-    from ..render import write_rendered
-    from ..render_cache import RenderCache
-    from ..scenario_edit import apply_edit, plan_traffic_edit
-
-    before = load_environment(root, env_name).routes
-    edit = plan_traffic_edit(root, env_name, scenario_name, split)
-    engine = get_engine(helm_binary)
-    cache = RenderCache(root, engine_identity(helm_binary))
-
-    def rerender() -> list[str]:
-        """Render the edited environment and those built on its file; one line each."""
-        lines = []
-        # Render and validate all first: a failure writes no tree (and restores the file).
-        renders = [render_validated(root, name, engine) for name in (env_name, *edit.dependents)]
-        for (rendered, findings), name in zip(renders, (env_name, *edit.dependents), strict=True):
-            result = write_rendered(root, rendered)
-            # Same bookkeeping as `labgen render`, so its next run knows the tree is fresh.
-            cache.record(name, rendered.tree_dir, rendered.env.files)
-            if findings:
-                click.echo(warnings_summary(rendered.tree_dir, name, findings), err=True)
-            lines.append(f"{rendered.tree_dir}: {len(result.changed)} written, "
-                         f"{len(result.removed)} removed" if result.wrote
-                         else f"{rendered.tree_dir}: up to date")
-        return lines
-
-    lines = apply_edit(edit, rerender)
-    after = edit.env.routes
+def _print(edit: TrafficEdit) -> None:
+    for tree in edit.trees:
+        if tree.warnings_summary():
+            click.echo(tree.warnings_summary(), err=True)
     if edit.changed:
-        click.echo(f"{edit.display}: scenario {before.scenario} -> {after.scenario}")
+        click.echo(f"{edit.file}: scenario {edit.before.scenario} -> {edit.after.scenario}")
     else:
-        click.echo(f"{edit.display}: already scenario {after.scenario}, unchanged")
-    click.echo(f"backend-app: {before.describe()} -> {after.describe()}"
-               if before != after else f"backend-app: {after.describe()}")
-    for line in lines:
-        click.echo(line)
-    return edit.env
+        click.echo(f"{edit.file}: already scenario {edit.after.scenario}, unchanged")
+    click.echo(f"backend-app: {edit.before.describe()} -> {edit.after.describe()}"
+               if edit.before != edit.after else f"backend-app: {edit.after.describe()}")
+    for tree in edit.trees:
+        click.echo(tree.summary())
+    if edit.rollout:
+        click.echo(f"rollout: {edit.rollout}")

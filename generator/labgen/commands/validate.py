@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from ..errors import InputError
 from ..options import _resolve_root, helm_binary_option
-
-if TYPE_CHECKING:
-    from ..manifests import Document
-    from ..validation import ValidationOptions
+from ..workspace import Workspace
 
 FORMATS = ("text", "json", "github", "sarif")
 
@@ -51,9 +47,7 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], env_name: str | None,
 
     Exit 0 when clean, 1 with findings at error level, 2 for bad input.
     """
-    from ..validation import ValidationOptions, has_errors, validate_documents
-    from ..validation.findings import finalize
-    from ..validation.kube_schemas import schema_folder, supported_versions
+    from ..validation import has_errors
     from ..validation.reporters import REPORTERS, rule_catalog
 
     if list_checks:
@@ -63,57 +57,16 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], env_name: str | None,
     if bool(env_name) == bool(paths):
         raise InputError("validate an environment with --env ENV, or files with PATH... "
                          "(one of the two)")
-    for crd in crd_paths:
-        if not crd.exists():
-            raise InputError("no such CRD file or folder", file=str(crd))
-    if env_name:
-        if root is None:
-            raise InputError("no environments/ folder here or above; pass --root")
-        if kubernetes_version:
-            raise InputError("--kubernetes-version is for PATHS; --env uses "
-                             "cluster.kubernetesVersion of the environment")
-        documents, options = _environment(root, env_name, helm_binary, strict, crd_paths)
-    else:
-        from ..validation.files import load_paths
-
-        version = kubernetes_version or "1.34"
-        documents = load_paths(paths)
-        if not documents:
-            click.echo("no Kubernetes manifests among the given paths (Helm chart sources and "
-                       "environment files are left out: use --env)", err=True)
-        options = ValidationOptions(kubernetes_version=version, strict=strict,
-                                    crd_paths=crd_paths, repo_root=root, complete=False)
-    if not schema_folder(options.kubernetes_version).is_dir():
-        raise InputError(f"no Kubernetes schemas for {options.kubernetes_version}; "
-                         f"supported: {', '.join(supported_versions())}")
-    groups = _trees(documents) if paths else [documents]
-    findings = finalize((finding for group in groups for finding in validate_documents(group, options)),
-                        options)
-    click.echo(REPORTERS[output_format](findings), nl=False)
-    if has_errors(findings):
+    if env_name and (root is None or kubernetes_version):
+        raise InputError("no environments/ folder here or above; pass --root" if root is None
+                         else "--kubernetes-version is for PATHS; --env uses "
+                         "cluster.kubernetesVersion of the environment")
+    ws = Workspace(root or Path.cwd(), helm_binary=helm_binary)
+    result = (ws.validate_env(env_name, strict=strict, crd_paths=crd_paths) if env_name else
+              ws.validate_paths(paths, strict=strict, crd_paths=crd_paths,
+                                kubernetes_version=kubernetes_version))
+    for note in result.notes:
+        click.echo(note, err=True)
+    click.echo(REPORTERS[output_format](list(result.findings)), nl=False)
+    if has_errors(result.findings):
         ctx.exit(1)
-
-
-def _trees(documents: list[Document]) -> list[list[Document]]:
-    """Each ``gitops/<env>/`` tree is its own Argo CD world (its own cluster and project):
-    files given together are validated per tree, everything else as one set."""
-    groups: dict[str, list[Document]] = {}
-    for doc in documents:
-        parts = doc.file.split("/")
-        key = "/".join(parts[:parts.index("gitops") + 2]) if "gitops" in parts[:-2] else ""
-        groups.setdefault(key, []).append(doc)
-    return [groups[key] for key in sorted(groups)]
-
-
-def _environment(root: Path, name: str, helm_binary: str | None, strict: bool,
-                 crd_paths: tuple[Path, ...]) -> tuple[list[Document], ValidationOptions]:
-    """What Argo CD would apply for ``name``: the umbrella chart's manifests and the tree."""
-    from ..helm_engine import get_engine
-    from ..render import render_environment
-    from ..validation import ValidationOptions
-
-    rendered = render_environment(root, name, get_engine(helm_binary))
-    options = ValidationOptions(
-        kubernetes_version=rendered.env.spec.cluster.kubernetes_version, strict=strict,
-        crd_paths=crd_paths, repo_root=root, planned_files=frozenset(rendered.tree))
-    return [*rendered.manifests, *rendered.argocd], options

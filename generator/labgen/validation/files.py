@@ -11,15 +11,32 @@ from ..manifests import Document, documents_of
 SUFFIXES = (".yaml", ".yml")
 
 
+#: Files that are YAML but not manifests: Helm chart metadata, kustomize, pre-commit.
+NOT_MANIFESTS = frozenset({
+    "Chart.yaml", "Chart.lock", "kustomization.yaml", "kustomization.yml", "Kustomization",
+    ".pre-commit-config.yaml", ".pre-commit-hooks.yaml", ".labgen.yaml"})
+#: Groups whose "kinds" are tool configuration, not API objects.
+CONFIG_GROUPS = ("kustomize.config.k8s.io/",)
+
+
 def is_manifest_file(path: Path) -> bool:
-    """Whether ``path`` holds Kubernetes manifests: not a Helm chart's own files
-    (``Chart.yaml``, ``values*.yaml``, ``templates/``) nor labgen's environment files,
-    which ``labgen validate --env`` checks through a render."""
+    """Whether ``path`` may hold Kubernetes manifests: not a Helm chart's own files
+    (``Chart.yaml``, ``values*.yaml``, ``templates/``), kustomize or pre-commit
+    configuration, a CI workflow (``.github/``), nor labgen's environment files, which
+    ``labgen validate --env`` checks through a render."""
     name = path.name
-    if name in ("Chart.yaml", "Chart.lock") or name.startswith("values") or name.endswith(
+    if name in NOT_MANIFESTS or name.startswith("values") or name.endswith(
             (".values.yaml", ".values.yml")):
         return False
-    return not ({"templates", "environments"} & set(path.parts[:-1]))
+    return not ({"templates", "environments", ".github"} & set(path.parts[:-1]))
+
+
+def is_manifest(doc: Document) -> bool:
+    """Only documents with ``apiVersion`` and ``kind`` are manifests (a workflow, a values
+    file or a chart's metadata is not); kustomize's own kinds are left out too."""
+    body = doc.body
+    return isinstance(body, dict) and bool(body.get("apiVersion")) and bool(body.get("kind")) \
+        and not str(body["apiVersion"]).startswith(CONFIG_GROUPS)
 
 
 def yaml_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -37,7 +54,8 @@ def yaml_files(paths: Iterable[Path]) -> Iterator[Path]:
 
 
 def load_paths(paths: Iterable[Path]) -> list[Document]:
-    """Every non-empty YAML document of ``paths``; bad YAML is an :class:`InputError`."""
+    """Every manifest among the YAML documents of ``paths`` (see :func:`is_manifest`);
+    bad YAML is an :class:`InputError`."""
     documents: list[Document] = []
     for file in yaml_files(paths):
         try:
@@ -46,5 +64,5 @@ def load_paths(paths: Iterable[Path]) -> list[Document]:
             raise InputError("is not valid UTF-8", file=str(file)) from None
         except OSError as exc:
             raise InputError(f"cannot read file: {exc.strerror}", file=str(file)) from None
-        documents.extend(documents_of(file.as_posix(), text))
+        documents.extend(doc for doc in documents_of(file.as_posix(), text) if is_manifest(doc))
     return documents

@@ -8,10 +8,10 @@ so a second Deployment costs a dictionary look-up.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -20,15 +20,25 @@ from .compiler import Check, RefResolver, compile_schema
 _GROUP = re.compile(r"^([^./]*)(?:\.[^/]*)?/")
 
 
+@cache
+def _schemas_root() -> Path:
+    """kubernetes-validate's bundled schemas, found without importing the package (its
+    import pulls in jsonschema and more, about 50 ms, for a folder name)."""
+    spec = importlib.util.find_spec("kubernetes_validate")
+    locations = spec.submodule_search_locations if spec else None
+    if not locations:
+        raise ModuleNotFoundError("kubernetes_validate is not installed")
+    return Path(next(iter(locations))) / "kubernetes-json-schema"
+
+
 def schema_folder(kubernetes_version: str) -> Path:
     """The strict schema folder for ``1.34`` (or ``v1.34.2``)."""
     minor = ".".join(kubernetes_version.lstrip("v").split(".")[:2])
-    root = Path(str(resources.files("kubernetes_validate"))) / "kubernetes-json-schema"
-    return root / f"v{minor}.0-local-strict"
+    return _schemas_root() / f"v{minor}.0-local-strict"
 
 
 def supported_versions() -> list[str]:
-    root = Path(str(resources.files("kubernetes_validate"))) / "kubernetes-json-schema"
+    root = _schemas_root()
     found = (p.name[1:].split(".0-")[0] for p in root.glob("v*-local-strict"))
     return sorted(found, key=lambda v: tuple(int(x) for x in v.split(".")))
 

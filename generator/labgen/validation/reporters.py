@@ -6,13 +6,14 @@ import json
 from collections.abc import Callable, Sequence
 
 from .. import __version__
-from .findings import Finding
+from ..checks import CHECKS
+from ..findings import Finding
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
 def text_report(findings: Sequence[Finding]) -> str:
-    """``file:document:path: severity rule-id message``, one a line, then a summary."""
+    """``file:line:col: severity rule-id path: message``, one a line, then a summary."""
     lines = [str(f) for f in findings]
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = len(findings) - errors
@@ -21,8 +22,9 @@ def text_report(findings: Sequence[Finding]) -> str:
 
 
 def json_report(findings: Sequence[Finding]) -> str:
-    items = [{"file": f.file, "document": f.index, "path": f.path, "rule": f.rule,
-              "severity": f.severity, "message": f.message} for f in findings]
+    items = [{"file": f.file, "document": f.index, "line": f.line, "column": f.column,
+              "path": f.path, "rule": f.rule, "severity": f.severity, "message": f.message}
+             for f in findings]
     return json.dumps({"findings": items}, indent=2, sort_keys=True) + "\n"
 
 
@@ -35,13 +37,14 @@ def _escape_property(value: str) -> str:
 
 
 def github_report(findings: Sequence[Finding]) -> str:
-    """GitHub Actions workflow commands: ``::error file=...,title=...::message``."""
+    """GitHub Actions workflow commands: ``::error file=...,line=...,col=...,title=...::message``."""
     lines = []
     for f in findings:
         title = f"{f.rule} {f.path}".strip()
+        position = f"line={f.line},col={f.column or 1}," if f.line else ""
         location = ", ".join(part for part in (
-            f"document {f.index}" if f.index >= 0 else "", f.path) if part)
-        lines.append(f"::{f.severity} file={_escape_property(f.file)},"
+            f"document {f.index}" if f.index >= 0 and not f.line else "", f.path) if part)
+        lines.append(f"::{f.severity} file={_escape_property(f.file)},{position}"
                      f"title={_escape_property(title)}::"
                      f"{_escape_data(f'{location}: {f.message}' if location else f.message)}")
     return "\n".join(lines) + ("\n" if lines else "")
@@ -49,8 +52,6 @@ def github_report(findings: Sequence[Finding]) -> str:
 
 def rule_catalog() -> dict[str, tuple[str, str]]:
     """Every rule id -> (default severity, one-line summary), schema rules first."""
-    from ..checks import CHECKS
-
     rules = {"schema": ("error", "documents match the strict schema of their kind"),
              "unknown-kind": ("error", "every document's kind has a schema (or pass --crds)")}
     rules.update({check.id: (check.severity, check.summary) for check in CHECKS})
@@ -58,19 +59,23 @@ def rule_catalog() -> dict[str, tuple[str, str]]:
 
 
 def sarif_report(findings: Sequence[Finding]) -> str:
-    """One SARIF 2.1.0 run; each finding's logical location is ``document[i].path``."""
+    """One SARIF 2.1.0 run; each finding has a region (line, column) when its position is
+    known, and the logical location ``document[i].path``."""
     summaries = {rule: summary for rule, (_severity, summary) in rule_catalog().items()}
     rules = sorted({f.rule for f in findings} | set(summaries))
     results = []
     for f in findings:
         logical = f"document[{f.index}]" + (f".{f.path}" if f.path else "")
+        physical: dict[str, object] = {"artifactLocation": {"uri": f.file}}
+        if f.line:
+            physical["region"] = {"startLine": f.line, "startColumn": f.column or 1}
         results.append({
             "ruleId": f.rule,
             "ruleIndex": rules.index(f.rule),
             "level": f.severity,
             "message": {"text": f.message},
             "locations": [{
-                "physicalLocation": {"artifactLocation": {"uri": f.file}},
+                "physicalLocation": physical,
                 "logicalLocations": [{"fullyQualifiedName": logical}],
             }],
         })

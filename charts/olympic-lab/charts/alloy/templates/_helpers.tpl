@@ -15,7 +15,7 @@ olympic-common library chart.
 
 {{/* The image reference. */}}
 {{- define "alloy.image" -}}
-{{ .Values.image.repository }}:{{ .Values.image.tag }}
+{{ include "olympic-common.image" .Values.image }}
 {{- end -}}
 
 {{/* Alloy's own HTTP server (UI, /metrics, /-/ready). */}}
@@ -23,7 +23,7 @@ olympic-common library chart.
 
 {{/* Loki's push endpoint, built from values. */}}
 {{- define "alloy.lokiPushUrl" -}}
-http://{{ .Values.loki.serviceName }}.{{ include "olympic-common.observabilityNamespace" . }}:{{ .Values.loki.port }}/loki/api/v1/push
+{{- printf "http://%s.%s:%d/loki/api/v1/push" .Values.loki.serviceName (include "olympic-common.observabilityNamespace" .) (.Values.loki.port | int) -}}
 {{- end -}}
 
 {{/* Prometheus-style sanitised name of a pod label (__meta_kubernetes_pod_label_<name>). */}}

@@ -15,7 +15,7 @@ olympic-common library chart.
 
 {{/* The image reference. */}}
 {{- define "jaeger.image" -}}
-{{ .Values.image.repository }}:{{ .Values.image.tag }}
+{{ include "olympic-common.image" .Values.image }}
 {{- end -}}
 
 {{/* Istio root namespace of the mesh-wide Telemetry. */}}

@@ -15,7 +15,7 @@ olympic-common library chart.
 
 {{/* The image reference. */}}
 {{- define "kiali.image" -}}
-{{ .Values.image.repository }}:{{ .Values.image.tag }}
+{{ include "olympic-common.image" .Values.image }}
 {{- end -}}
 
 {{/* Whether the strategy signs session tokens (every strategy but anonymous). */}}
@@ -30,17 +30,17 @@ olympic-common library chart.
 {{/* In-cluster URLs of the services Kiali reads, built from values. */}}
 {{- define "kiali.prometheusUrl" -}}
 {{- $p := .Values.externalServices.prometheus -}}
-http://{{ $p.serviceName }}.{{ include "olympic-common.observabilityNamespace" . }}:{{ $p.port }}
+{{- printf "http://%s.%s:%d" $p.serviceName (include "olympic-common.observabilityNamespace" .) ($p.port | int) -}}
 {{- end -}}
 
 {{- define "kiali.grafanaUrl" -}}
 {{- $g := .Values.externalServices.grafana -}}
-http://{{ $g.serviceName }}.{{ include "olympic-common.observabilityNamespace" . }}:{{ $g.port }}
+{{- printf "http://%s.%s:%d" $g.serviceName (include "olympic-common.observabilityNamespace" .) ($g.port | int) -}}
 {{- end -}}
 
 {{- define "kiali.tracingUrl" -}}
 {{- $t := .Values.externalServices.tracing -}}
-http://{{ $t.serviceName }}.{{ include "olympic-common.observabilityNamespace" . }}:{{ $t.grpcPort }}{{ $t.basePath }}
+{{- printf "http://%s.%s:%d%s" $t.serviceName (include "olympic-common.observabilityNamespace" .) ($t.grpcPort | int) $t.basePath -}}
 {{- end -}}
 
 {{/*
@@ -85,11 +85,4 @@ accessible_namespaces list; login_token.signing_key is never written here.
 {{/* Whether the signing-key hook Job (and its ServiceAccount, Role, RoleBinding) renders. */}}
 {{- define "kiali.generateSigningKey" -}}
 {{- if and (include "kiali.needsSigningKey" .) .Values.loginToken.generateSecret.enabled }}true{{ end -}}
-{{- end -}}
-
-{{/* Hook annotations of the signing-key objects; weight orders them (RBAC first). */}}
-{{- define "kiali.signingKeyHook" -}}
-helm.sh/hook: pre-install,pre-upgrade
-helm.sh/hook-weight: {{ . | quote }}
-helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded
 {{- end -}}

@@ -15,7 +15,7 @@ olympic-common library chart.
 
 {{/* The image reference. */}}
 {{- define "loki.image" -}}
-{{ .Values.image.repository }}:{{ .Values.image.tag }}
+{{ include "olympic-common.image" .Values.image }}
 {{- end -}}
 
 {{/* Fixed ports, named once. */}}

@@ -4,7 +4,7 @@ microprofile-config.properties). They are facts of the images, not settings:
 the frontend calls backend-app:8081 and the backend calls datasource-app:8080.
 */}}
 {{- define "olympic-apps.port" -}}
-{{- get (dict "frontend-app" 8082 "backend-app" 8081 "datasource-app" 8080) . -}}
+{{- get (dict "frontend-app" 8082 "backend-app" 8081 "datasource-app" 8080) . | int -}}
 {{- end -}}
 
 {{/*
@@ -13,7 +13,7 @@ whole Deployment selector (stable across upgrades: no chart label).
 Usage: {{ include "olympic-apps.meshLabels" (dict "app" "backend-app" "version" "v1") }}
 */}}
 {{- define "olympic-apps.meshLabels" -}}
-app: {{ .app }}
+app: {{ .app | quote }}
 version: {{ .version | quote }}
 {{- end -}}
 
@@ -41,11 +41,11 @@ app.kubernetes.io/part-of: olympic-lab
 {{- end -}}
 
 {{/*
-Image reference: <image.registry>/<repository>:<image.tag>.
-Usage: {{ include "olympic-apps.image" (dict "ctx" $ "repository" "frontend-app") }}
+Image reference: <image.registry>/<repository>:<image.tag>[@<digest>].
+Usage: {{ include "olympic-apps.image" (dict "ctx" $ "repository" "frontend-app" "digest" "") | quote }}
 */}}
 {{- define "olympic-apps.image" -}}
-{{- printf "%s/%s:%s" (trimSuffix "/" .ctx.Values.image.registry) .repository .ctx.Values.image.tag -}}
+{{- include "olympic-common.image" (dict "repository" (printf "%s/%s" (trimSuffix "/" .ctx.Values.image.registry) .repository) "tag" .ctx.Values.image.tag "digest" .digest) -}}
 {{- end -}}
 
 {{/*
@@ -54,17 +54,17 @@ Usage: {{ include "olympic-apps.probe" (dict "probe" .Values.probes.readiness "t
 */}}
 {{- define "olympic-apps.probe" -}}
 httpGet:
-  path: {{ .probe.path }}
+  path: {{ .probe.path | quote }}
   port: http
-periodSeconds: {{ .probe.periodSeconds }}
-timeoutSeconds: {{ .timeout }}
-failureThreshold: {{ .probe.failureThreshold }}
+periodSeconds: {{ .probe.periodSeconds | int }}
+timeoutSeconds: {{ .timeout | int }}
+failureThreshold: {{ .probe.failureThreshold | int }}
 {{- end -}}
 
 {{/*
 A Deployment of the sample app.
 Usage: {{ include "olympic-apps.deployment" (dict "ctx" $ "name" "backend-app-v1"
-  "app" "backend-app" "version" "v1" "replicas" 2 "repository" "backend-app"
+  "app" "backend-app" "version" "v1" "replicas" 2 "repository" "backend-app" "digest" ""
   "resources" dict "env" (list (dict "name" "SERVICE_VERSION" "value" "V1"))) }}
 */}}
 {{- define "olympic-apps.deployment" -}}
@@ -72,12 +72,12 @@ Usage: {{ include "olympic-apps.deployment" (dict "ctx" $ "name" "backend-app-v1
 apiVersion: apps/v1
 kind: Deployment
 metadata:
-  name: {{ .name }}
+  name: {{ .name | quote }}
   namespace: {{ .ctx.Release.Namespace | quote }}
   labels:
     {{- include "olympic-apps.labels" . | nindent 4 }}
 spec:
-  replicas: {{ .replicas }}
+  replicas: {{ .replicas | int }}
   selector:
     matchLabels:
       {{- include "olympic-apps.meshLabels" . | nindent 6 }}
@@ -89,7 +89,7 @@ spec:
       {{- with $values.imagePullSecrets }}
       imagePullSecrets:
         {{- range . }}
-        - name: {{ . }}
+        - name: {{ . | quote }}
         {{- end }}
       {{- end }}
       {{- with $values.podSecurityContext }}
@@ -97,9 +97,9 @@ spec:
         {{- toYaml . | nindent 8 }}
       {{- end }}
       containers:
-        - name: {{ .app }}
-          image: {{ include "olympic-apps.image" (dict "ctx" .ctx "repository" .repository) | quote }}
-          imagePullPolicy: {{ $values.image.pullPolicy }}
+        - name: {{ .app | quote }}
+          image: {{ include "olympic-apps.image" (dict "ctx" .ctx "repository" .repository "digest" .digest) | quote }}
+          imagePullPolicy: {{ $values.image.pullPolicy | quote }}
           ports:
             # Named http: Istio selects the protocol from the port name.
             - name: http
@@ -136,19 +136,19 @@ Usage: {{ include "olympic-apps.service" (dict "ctx" $ "app" "backend-app") }}
 apiVersion: v1
 kind: Service
 metadata:
-  name: {{ .app }}
+  name: {{ .app | quote }}
   namespace: {{ .ctx.Release.Namespace | quote }}
   labels:
     {{- include "olympic-common.labels" (dict "ctx" .ctx "name" .app "version" .ctx.Values.image.tag) | nindent 4 }}
     app.kubernetes.io/component: sample-app
-    app: {{ .app }}
+    app: {{ .app | quote }}
 spec:
   type: ClusterIP
   selector:
-    app: {{ .app }}
+    app: {{ .app | quote }}
   ports:
     - name: http
-      port: {{ $port }}
+      port: {{ $port | int }}
       targetPort: http
       protocol: TCP
 {{- end -}}

@@ -28,7 +28,7 @@ Usage, inside a ports item:
 {{- $expose := .ctx.Values.global.expose | default dict -}}
 {{- if eq ($expose.mode | default "clusterIP") "nodePort" -}}
 {{- with (index ($expose.nodePorts | default dict) .service) }}
-nodePort: {{ . }}
+nodePort: {{ . | int }}
 {{- end }}
 {{- end -}}
 {{- end -}}

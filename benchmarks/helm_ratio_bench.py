@@ -1,0 +1,77 @@
+"""A cold `labgen render --env oke` beside `helm template` of the same chart and values.
+
+Paired runs, alternating the two commands so both see the same machine load: each
+round times `helm template olympic-lab charts/olympic-lab -n olympic -f
+gitops/oke/values.yaml` (the official helm binary, what Argo CD's repo-server runs)
+and then `labgen render --env oke --force` in a fresh copy of the repository (a
+cold process: interpreter start, imports, Helm, validation and the atomic write).
+Also a no-change `labgen render --env oke` and `labgen --help`. Prints medians and
+the median of the per-round ratios.
+
+    python benchmarks/helm_ratio_bench.py --helm PATH [--runs 11]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[1]
+LABGEN = str(Path(sys.executable).parent / "labgen")
+
+
+def timed(args: list[str], cwd: Path | None = None) -> float:
+    start = time.perf_counter()
+    subprocess.run(args, check=True, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def copy_repo(folder: Path) -> Path:
+    for name in ("charts", "environments", "gitops"):
+        shutil.copytree(PROJECT / name, folder / name)
+    return folder
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--helm", default=os.environ.get("LABGEN_TEST_HELM_BINARY"),
+                        help="the helm binary (default: $LABGEN_TEST_HELM_BINARY)")
+    parser.add_argument("--runs", type=int, default=11)
+    args = parser.parse_args()
+    if not args.helm:
+        parser.error("give --helm PATH (e.g. the one .ci/fetch_helm.py prints)")
+    helm, labgen, cached, ratios = [], [], [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp) / "helm-home"
+        env = {**os.environ, "HELM_CACHE_HOME": str(home), "HELM_CONFIG_HOME": str(home),
+               "HELM_DATA_HOME": str(home)}
+        template = [args.helm, "template", "olympic-lab", str(PROJECT / "charts/olympic-lab"),
+                    "-n", "olympic", "-f", str(PROJECT / "gitops/oke/values.yaml")]
+        timed(template)  # warm the file cache for both
+        for round_ in range(args.runs):
+            root = copy_repo(Path(tmp) / f"repo-{round_}")
+            start = time.perf_counter()
+            subprocess.run(template, check=True, env=env, stdout=subprocess.DEVNULL)
+            helm.append(time.perf_counter() - start)
+            labgen.append(timed([LABGEN, "render", "--env", "oke", "--force"], cwd=root))
+            cached.append(timed([LABGEN, "render", "--env", "oke"], cwd=root))
+            ratios.append(labgen[-1] / helm[-1])
+    helps = [timed([LABGEN, "--help"]) for _ in range(args.runs)]
+    print(f"rounds: {args.runs} (medians); {os.cpu_count()} CPUs")
+    print(f"helm template (oke values):                 {statistics.median(helm):.3f} s")
+    print(f"labgen render --env oke --force, cold:      {statistics.median(labgen):.3f} s")
+    print(f"ratio labgen / helm, median of rounds:      {statistics.median(ratios):.2f}x")
+    print(f"labgen render --env oke, no change:         {statistics.median(cached):.3f} s")
+    print(f"labgen --help:                              {statistics.median(helps):.3f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

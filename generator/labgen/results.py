@@ -1,0 +1,159 @@
+"""What the :class:`~labgen.workspace.Workspace` use cases return: plain data, no printing.
+
+Commands turn these into lines; tests assert on them directly.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .access import Access, ClusterAccess
+    from .drift import Drift
+    from .manifest_diff import Change
+    from .scenarios import Routes
+    from .traffic_diff import TrafficChange
+    from .validation import Finding
+
+
+@dataclass(frozen=True)
+class TreeWrite:
+    """One environment's tree after a render: written, or already up to date."""
+
+    name: str
+    tree_dir: str
+    #: Files written and removed (both empty: up to date).
+    changed: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    #: Validation findings below error level.
+    warnings: tuple[Finding, ...] = ()
+    #: Files in the tree labgen did not write (kept).
+    foreign: tuple[str, ...] = ()
+    #: True when the inputs did not change and nothing was rendered.
+    cached: bool = False
+
+    @property
+    def wrote(self) -> bool:
+        return bool(self.changed or self.removed)
+
+    def summary(self) -> str:
+        """``gitops/oke: 3 written, 0 removed`` or ``gitops/oke: up to date``."""
+        if not self.wrote:
+            return f"{self.tree_dir}: up to date"
+        return f"{self.tree_dir}: {len(self.changed)} written, {len(self.removed)} removed"
+
+    def warnings_summary(self) -> str | None:
+        """One line for the warnings: counts per rule and where to see them all."""
+        return warnings_line(self.tree_dir, self.name, self.warnings)
+
+
+def warnings_line(tree_dir: str, env_name: str, warnings: tuple[Finding, ...]) -> str | None:
+    if not warnings:
+        return None
+    rules = Counter(finding.rule for finding in warnings)
+    summary = ", ".join(f"{rule} x{count}" for rule, count in sorted(rules.items()))
+    return (f"{tree_dir}: {len(warnings)} warning(s) ({summary}); "
+            f"list them with: labgen validate --env {env_name}")
+
+
+@dataclass(frozen=True)
+class EnvCheck:
+    """``labgen check`` of one environment."""
+
+    name: str
+    tree_dir: str
+    drifts: tuple[Drift, ...]
+    errors: tuple[Finding, ...]
+    warnings: tuple[Finding, ...]
+
+    @property
+    def clean(self) -> bool:
+        return not (self.drifts or self.errors)
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """``labgen check``: folders no environment renders, then each environment."""
+
+    orphans: tuple[Drift, ...]
+    environments: tuple[EnvCheck, ...]
+
+    @property
+    def problems(self) -> int:
+        return len(self.orphans) + sum(len(e.drifts) + len(e.errors) for e in self.environments)
+
+
+@dataclass(frozen=True)
+class TrafficView:
+    """``labgen scenario show``: an environment's current traffic."""
+
+    name: str
+    files: tuple[str, ...]
+    routes: Routes
+    #: ``step 1 of 3: ...`` when the environment declares ``traffic.steps``.
+    rollout: str | None
+
+
+@dataclass(frozen=True)
+class TrafficEdit:
+    """A traffic change written to an environment file and rendered."""
+
+    #: The edited file, repository-relative.
+    file: str
+    changed: bool
+    before: Routes
+    after: Routes
+    #: The edited environment first, then those built on its file.
+    trees: tuple[TreeWrite, ...]
+    #: Where the rollout stands afterwards (promote/rollback), else None.
+    rollout: str | None = None
+
+
+@dataclass(frozen=True)
+class DiffReport:
+    """``labgen diff``: traffic in words and the changed resources."""
+
+    env: str
+    #: ``HEAD → working tree``.
+    title: str
+    traffic: tuple[TrafficChange, ...]
+    changes: tuple[Change, ...]
+
+
+@dataclass(frozen=True)
+class AccessReport:
+    """``labgen access``: how to reach each UI (one block per workshop participant)."""
+
+    items: tuple[Access, ...] = ()
+    participants: tuple[ClusterAccess, ...] = ()
+    login_notes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Bootstrap:
+    """``labgen bootstrap``: the text to apply once, and what happened to ``--apply-to``."""
+
+    text: str
+    #: None: not written to a file; True: written; False: the file held it already.
+    written: bool | None = None
+
+
+@dataclass(frozen=True)
+class EnvironmentInfo:
+    """``labgen envs``: one environment and the files it is made of."""
+
+    name: str
+    files: tuple[str, ...]
+    description: str
+
+
+@dataclass(frozen=True)
+class Validation:
+    """Findings of ``labgen validate``; ``documents`` counts what was read."""
+
+    findings: tuple[Finding, ...]
+    documents: int = 0
+    notes: tuple[str, ...] = field(default=())

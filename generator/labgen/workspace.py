@@ -1,0 +1,274 @@
+"""labgen's use cases on one repository: the public Python API under every command.
+
+>>> from labgen.workspace import Workspace
+>>> ws = Workspace(Path("."))                      # embedded Helm; or helm_binary="/usr/bin/helm"
+>>> [tree.summary() for tree in ws.render(["oke"])]
+['gitops/oke: up to date']
+>>> ws.change_traffic("oke", "custom", {"v1": 50, "v2": 30, "v3": 20}).after.describe()
+'v1 50%, v2 30%, v3 20%'
+
+A :class:`Workspace` owns what the use cases share: the Helm engine (created
+on first need, so commands that never render never load Helm), the render
+cache, the repository lock (:mod:`labgen.repo_lock`: one writer at a time,
+readers of ``gitops/`` never see a tree half-swapped) and the rule for naming
+environments. Every method returns data
+(:mod:`labgen.results`) and prints nothing; errors are
+:class:`~labgen.errors.LabgenError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import layout
+from .errors import FindingsError, InputError
+from .results import (
+    AccessReport,
+    Bootstrap,
+    CheckReport,
+    DiffReport,
+    EnvCheck,
+    EnvironmentInfo,
+    TrafficEdit,
+    TrafficView,
+    TreeWrite,
+    Validation,
+)
+
+if TYPE_CHECKING:
+    from .helm_engine import HelmEngine
+    from .render import RenderedEnvironment
+    from .render_cache import RenderCache
+    from .validation import Finding
+
+#: Wraps the names a multi-environment render walks through (a progress bar, say).
+Progress = Callable[[list[str]], Iterable[str]]
+
+
+class Workspace:
+    """One labgen repository (the folder with ``environments/``) and one Helm engine."""
+
+    def __init__(self, root: Path, *, engine: HelmEngine | None = None,
+                 helm_binary: str | None = None) -> None:
+        self.root = root
+        self._helm_binary = helm_binary
+        self._engine = engine
+
+    # --- shared parts ---------------------------------------------------------------------
+
+    @property
+    def engine(self) -> HelmEngine:
+        """The Helm engine, created on first use."""
+        if self._engine is None:
+            from .helm_engine import get_engine
+
+            self._engine = get_engine(self._helm_binary)
+        return self._engine
+
+    @cached_property
+    def cache(self) -> RenderCache:
+        from .helm_engine import engine_identity
+        from .render_cache import RenderCache
+
+        identity = (engine_identity(self._helm_binary) if self._engine is None
+                    else engine_identity(getattr(self._engine, "binary", None)))
+        return RenderCache(self.root, identity)
+
+    def writing(self) -> AbstractContextManager[None]:
+        """The repository lock, exclusive: around every change to files."""
+        from .repo_lock import repo_lock
+
+        return repo_lock(self.root)
+
+    def reading(self) -> AbstractContextManager[None]:
+        """The repository lock, shared: around reading ``gitops/`` as a whole."""
+        from .repo_lock import repo_lock
+
+        return repo_lock(self.root, shared=True)
+
+    def select(self, names: Sequence[str], all_envs: bool = False) -> list[str]:
+        """The environments a command names: ``names`` (``--env``), or every one (``--all``)."""
+        if all_envs == bool(names):
+            raise InputError("name environments with --env ENV, or pass --all (not both)")
+        if all_envs:
+            from .env_files import available_environments
+
+            return available_environments(self.root)
+        return list(names)
+
+    def rendered(self, name: str) -> RenderedEnvironment:
+        """Environment ``name`` rendered in memory (nothing written, not validated)."""
+        from .render import render_environment
+
+        return render_environment(self.root, name, self.engine)
+
+    def validated(self, name: str, *, strict: bool = False) -> tuple[RenderedEnvironment,
+                                                                    tuple[Finding, ...]]:
+        """Render and validate; FindingsError on errors, else the rendering and its warnings."""
+        rendered = self.rendered(name)
+        findings = self._findings_of(rendered, strict=strict)
+        errors = [f for f in findings if f.severity == "error"]
+        if errors:
+            listing = "\n".join(str(f) for f in errors)
+            raise FindingsError(f"{rendered.tree_dir} not written: {len(errors)} error(s)\n{listing}")
+        return rendered, findings
+
+    def _findings_of(self, rendered: RenderedEnvironment, *, strict: bool,
+                     crd_paths: tuple[Path, ...] = ()) -> tuple[Finding, ...]:
+        from .env_validation import validate_rendered
+
+        return validate_rendered(self.root, rendered, strict=strict, crd_paths=crd_paths)
+
+    def _write(self, rendered: RenderedEnvironment, warnings: tuple[Finding, ...]) -> TreeWrite:
+        from .render import write_rendered
+
+        result = write_rendered(self.root, rendered)
+        self.cache.record(rendered.env.name, rendered.tree_dir, rendered.env.files)
+        return TreeWrite(rendered.env.name, rendered.tree_dir, tuple(result.changed),
+                         tuple(result.removed), warnings, tuple(result.foreign))
+
+    # --- use cases ------------------------------------------------------------------------
+
+    def environments(self) -> list[EnvironmentInfo]:
+        """Every renderable environment and the files it is made of."""
+        from .environment import available_environments, load_environment
+
+        out = []
+        for name in available_environments(self.root):
+            env = load_environment(self.root, name)
+            out.append(EnvironmentInfo(name, env.files, env.spec.description))
+        return out
+
+    def render(self, names: Sequence[str] = (), *, all_envs: bool = False, force: bool = False,
+               progress: Progress | None = None) -> list[TreeWrite]:
+        """Render, validate and write each environment; skip those whose inputs did not change."""
+        selected = self.select(names, all_envs)
+        with self.writing():
+            return [self._render_one(name, force) for name in (progress or list)(selected)]
+
+    def _render_one(self, name: str, force: bool) -> TreeWrite:
+        from .env_files import input_files
+
+        tree_dir = layout.tree_dir(name)
+        if not force and self.cache.is_fresh(name, tree_dir, input_files(self.root, name)):
+            return TreeWrite(name, tree_dir, cached=True)
+        rendered, warnings = self.validated(name)
+        return self._write(rendered, warnings)
+
+    def check(self, names: Sequence[str] = (), *, all_envs: bool = False,
+              strict: bool = False) -> CheckReport:
+        """Re-render in memory and compare with ``gitops/``; validate each rendering."""
+        from .drift import drift_of, leftover_staging, orphan_trees
+
+        selected = self.select(names, all_envs)
+        with self.reading():
+            leftovers = leftover_staging(self.root)
+        orphans = (*leftovers, *(orphan_trees(self.root, selected) if all_envs else ()))
+        checks = []
+        for name in selected:
+            rendered = self.rendered(name)
+            findings = self._findings_of(rendered, strict=strict)
+            with self.reading():  # never a tree half-way through a swap
+                drifts = tuple(drift_of(self.root, rendered))
+            checks.append(EnvCheck(
+                name, rendered.tree_dir, drifts,
+                tuple(f for f in findings if f.severity == "error"),
+                tuple(f for f in findings if f.severity != "error")))
+        return CheckReport(orphans, tuple(checks))
+
+    def traffic(self, name: str) -> TrafficView:
+        """The current traffic scenario of ``name`` and where its rollout stands."""
+        from .environment import load_environment
+        from .rollout import rollout_of
+
+        env = load_environment(self.root, name)
+        rollout = rollout_of(env).describe() if env.spec.traffic.steps else None
+        return TrafficView(env.name, env.files, env.routes, rollout)
+
+    def change_traffic(self, name: str, scenario: str,
+                       weights: Mapping[str, int] | None = None) -> TrafficEdit:
+        """Set the scenario (and custom weights) in the environment file, in place, and
+        re-render it and every environment built on that file. Bad input changes nothing;
+        a failed render restores the file."""
+        from .environment import load_environment
+        from .scenario_edit import apply_edit, plan_traffic_edit
+
+        with self.writing():  # read, edit and re-render as one writer: no edit is lost
+            before = load_environment(self.root, name).routes
+            edit = plan_traffic_edit(self.root, name, scenario, weights)
+
+            def rerender() -> tuple[TreeWrite, ...]:
+                # Render and validate all first: a failure writes no tree (and restores the file).
+                renders = [self.validated(other) for other in (name, *edit.dependents)]
+                return tuple(self._write(rendered, warnings) for rendered, warnings in renders)
+
+            trees = apply_edit(edit, rerender)
+        return TrafficEdit(edit.display, edit.changed, before, edit.env.routes, trees)
+
+    def step(self, name: str, delta: int) -> TrafficEdit:
+        """Promote (``+1``) or roll back (``-1``) along ``traffic.steps``."""
+        from dataclasses import replace
+
+        from .environment import load_environment
+        from .rollout import rollout_of
+        from .scenarios import CUSTOM
+
+        with self.writing():  # the step is read and written under one lock
+            target = rollout_of(load_environment(self.root, name)).target(delta)
+            edit = self.change_traffic(name, CUSTOM, target)
+            return replace(edit, rollout=self.traffic(name).rollout)
+
+    def validate_env(self, name: str, *, strict: bool = False,
+                     crd_paths: tuple[Path, ...] = ()) -> Validation:
+        """Validate what Argo CD would apply for ``name``: umbrella manifests and the tree."""
+        from .path_validation import require_schemas
+
+        _require(crd_paths)
+        rendered = self.rendered(name)
+        require_schemas(rendered.env.spec.cluster.kubernetes_version)
+        docs = len(rendered.manifests) + len(rendered.argocd)
+        return Validation(self._findings_of(rendered, strict=strict, crd_paths=crd_paths), docs)
+
+    def validate_paths(self, paths: Sequence[Path], *, strict: bool = False,
+                       crd_paths: tuple[Path, ...] = (),
+                       kubernetes_version: str | None = None) -> Validation:
+        """Validate YAML files and folders as part of a cluster (see README, Validation)."""
+        from .path_validation import validate_paths
+
+        _require(crd_paths)
+        root = self.root if (self.root / layout.ENV_DIR).is_dir() else None
+        return validate_paths(paths, root=root, strict=strict, crd_paths=crd_paths,
+                              kubernetes_version=kubernetes_version)
+
+    def diff(self, name: str, base: str = "HEAD", head: str | None = None) -> DiffReport:
+        """Render ``name`` at git ref ``base`` and at ``head`` (the working tree when None)."""
+        from .change_report import diff_report
+
+        return diff_report(self.root, name, base, head, self.engine)
+
+    def access(self, name: str) -> AccessReport:
+        """How to reach each UI of ``name`` (one block per workshop participant)."""
+        from .access import access_report
+
+        return access_report(self.root, name)
+
+    def bootstrap(self, name: str, apply_to: Path | None = None) -> Bootstrap:
+        """What to apply once in Argo CD's namespace; written to ``apply_to`` when given."""
+        from .bootstrap import bootstrap_text, write_bootstrap
+
+        rendered, _warnings = self.validated(name)
+        text = bootstrap_text(rendered)
+        if apply_to is None:
+            return Bootstrap(text)
+        with self.writing():
+            return Bootstrap(text, write_bootstrap(apply_to, text))
+
+
+def _require(crd_paths: tuple[Path, ...]) -> None:
+    for crd in crd_paths:
+        if not crd.exists():
+            raise InputError("no such CRD file or folder", file=str(crd))
