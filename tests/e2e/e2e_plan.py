@@ -120,7 +120,7 @@ def plan_workshop(name: str, rendered: Any, istio_crds: list[dict[str, Any]]) ->
                        sync_options=[], namespace_metadata={}, documents=generated)
     hub = ClusterPlan(f"{name}-hub", project, DEFAULT_SERVER, [bootstrap, root_sync, hub_apps])
     plans, seen = [hub], {}
-    for participant, docs in rendered.clusters.items():
+    for participant, docs in rendered.participants.items():
         bodies = _bodies(docs)
         digest = hashlib.sha256(json.dumps(bodies, sort_keys=True).encode()).hexdigest()
         if digest in seen:
@@ -140,7 +140,7 @@ def plan_workshop(name: str, rendered: Any, istio_crds: list[dict[str, Any]]) ->
 
 
 def plan_environment(name: str, rendered: Any, istio_crds: list[dict[str, Any]]) -> list[ClusterPlan]:
-    if rendered.clusters:
+    if rendered.participants:
         return plan_workshop(name, rendered, istio_crds)
     return [plan_single(name, rendered, istio_crds)]
 

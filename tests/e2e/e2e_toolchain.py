@@ -101,8 +101,8 @@ def build(toolset: Toolset, go: str, *, jobs: int = 2, niceness: int = 10) -> tu
         for name, package in toolset.binaries.items():
             ldflags = " ".join(["-s", "-w", *(f"-X {stamp}" for stamp in toolset.stamps)])
             command = ["nice", "-n", str(niceness), go, "build", "-mod=readonly", "-trimpath",
-                       "-p", str(jobs), f"-ldflags={ldflags}", "-o", str(staging / "bin" / name),
-                       package]
+                       "-buildvcs=false", "-p", str(jobs), f"-ldflags={ldflags}",
+                       "-o", str(staging / "bin" / name), package]
             subprocess.run(command, cwd=toolset.module_dir, check=True)
         target.parent.mkdir(parents=True, exist_ok=True)
         if target.exists():

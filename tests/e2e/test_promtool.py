@@ -14,7 +14,7 @@ from labgen.render import RenderedEnvironment
 
 def prometheus_configs(rendered: RenderedEnvironment) -> dict[str, str]:
     """``prometheus.yml`` of the ConfigMap ``prometheus``, per cluster (one for a single cluster)."""
-    sets = rendered.clusters or {rendered.env.name: rendered.manifests}
+    sets = rendered.participants or {rendered.env.name: rendered.manifests}
     configs = {}
     for cluster, docs in sets.items():
         for doc in docs:
@@ -23,9 +23,18 @@ def prometheus_configs(rendered: RenderedEnvironment) -> dict[str, str]:
     return configs
 
 
+SERVICE_ACCOUNT = "/var/run/secrets/kubernetes.io/serviceaccount/"
+
+
 def check_config(promtool: Path, config: str, folder: Path) -> subprocess.CompletedProcess[str]:
+    """promtool's full check, files included: the service-account files a pod has mounted
+    (token, ca.crt) are put in ``folder`` and the configuration points there."""
+    mount = folder / "serviceaccount"
+    mount.mkdir(exist_ok=True)
+    (mount / "token").write_text("e2e-token\n")
+    (mount / "ca.crt").write_text("e2e placeholder: promtool checks that the file exists\n")
     path = folder / "prometheus.yml"
-    path.write_text(config)
+    path.write_text(config.replace(SERVICE_ACCOUNT, f"{mount}/"))
     return subprocess.run([str(promtool), "check", "config", str(path)], capture_output=True,
                           text=True, timeout=60)
 
