@@ -45,6 +45,8 @@ class AppSync:
     sync_options: list[str]
     namespace_metadata: Mapping[str, Any]
     documents: list[Mapping[str, Any]] = field(default_factory=list)
+    #: The AppProject the Application belongs to ("" for a person's kubectl apply).
+    project: str = ""
 
     @classmethod
     def of(cls, app: Mapping[str, Any], documents: Iterable[Mapping[str, Any]]) -> AppSync:
@@ -57,7 +59,7 @@ class AppSync:
                    namespace=str(spec["destination"].get("namespace") or ""),
                    sync_options=list(policy.get("syncOptions") or []),
                    namespace_metadata=policy.get("managedNamespaceMetadata") or {},
-                   documents=list(documents))
+                   documents=list(documents), project=str(spec.get("project") or ""))
 
     def option(self, name: str) -> bool:
         return f"{name}=true" in self.sync_options
@@ -65,11 +67,12 @@ class AppSync:
 
 @dataclass
 class SyncReport:
-    """What a sync did: every object applied (by key) with its resourceVersion, and refusals."""
+    """What a sync did: every object applied (by key) with its resourceVersion, refusals, and
+    each (project, group, kind, namespace) applied."""
 
     applied: dict[str, str] = field(default_factory=dict)
     rejections: list[str] = field(default_factory=list)
-    kinds: set[tuple[str, str, str]] = field(default_factory=set)
+    kinds: set[tuple[str, str, str, str]] = field(default_factory=set)
 
 
 def phase_of(body: Mapping[str, Any]) -> tuple[str, int]:
@@ -154,7 +157,7 @@ def _apply(api: KubeApi, sync: AppSync, body: Mapping[str, Any], report: SyncRep
         return
     metadata = stored["metadata"]
     group = str(body["apiVersion"]).rpartition("/")[0]
-    report.kinds.add((group, str(body["kind"]), str(metadata.get("namespace") or "")))
+    report.kinds.add((sync.project, group, str(body["kind"]), str(metadata.get("namespace") or "")))
     report.applied[object_key(api, body, sync.namespace)] = str(metadata["resourceVersion"])
 
 

@@ -34,8 +34,8 @@ DEFAULT_SERVER = "https://kubernetes.default.svc"
 @dataclass
 class ClusterPlan:
     name: str
-    #: The AppProject the cluster's Applications belong to.
-    project: Mapping[str, Any]
+    #: The AppProjects the cluster's Applications belong to, by name.
+    projects: dict[str, Mapping[str, Any]]
     #: The destination server the Applications name for this cluster.
     server: str
     syncs: list[AppSync] = field(default_factory=list)
@@ -65,16 +65,28 @@ def _by_file(rendered: Any) -> dict[str, list[Mapping[str, Any]]]:
     return files
 
 
-def _bootstrap(files: dict[str, list[Mapping[str, Any]]]) -> tuple[AppSync, AppSync, Any]:
-    """The README's kubectl apply of project.yaml + root.yaml, then the root Application's sync."""
-    project = files["project.yaml"][0]
-    root = files["root.yaml"][0]
+def bootstrap_files(readme: str) -> list[str]:
+    """The files of the generated README's bootstrap command, in its order."""
+    for line in readme.splitlines():
+        if line.startswith("kubectl apply -n argocd -f "):
+            return [part.rpartition("/")[2] for part in line.split(" -f ")[1:]]
+    raise ValueError("the generated README names no `kubectl apply -n argocd -f ...` command")
+
+
+def _bootstrap(rendered: Any) -> tuple[AppSync, AppSync, dict[str, Mapping[str, Any]]]:
+    """The README's kubectl apply (bootstrap), then the root Application's sync."""
+    files = _by_file(rendered)
+    applied = [body for rel in bootstrap_files(rendered.tree[f"{rendered.tree_dir}/README.md"])
+               for body in files[rel]]
     bootstrap = AppSync(name="bootstrap (kubectl apply)", wave=-100, namespace="argocd",
-                        sync_options=[], namespace_metadata={}, documents=[project, root])
+                        sync_options=[], namespace_metadata={}, documents=applied)
+    root = files["root.yaml"][0]
     children = [body for rel, bodies in files.items() if rel.startswith("apps/") for body in bodies]
-    root_sync = AppSync.of(root, [project, *children])
+    root_sync = AppSync.of(root, [*files["project.yaml"], *children])
     root_sync.wave = -99
-    return bootstrap, root_sync, project
+    projects = {str(body["metadata"]["name"]): body for bodies in files.values() for body in bodies
+                if body.get("kind") == "AppProject"}
+    return bootstrap, root_sync, projects
 
 
 def _child(app: Mapping[str, Any], umbrella_docs: list[Mapping[str, Any]],
@@ -88,16 +100,19 @@ def _child(app: Mapping[str, Any], umbrella_docs: list[Mapping[str, Any]],
 
 
 def plan_single(name: str, rendered: Any, istio_crds: list[dict[str, Any]]) -> ClusterPlan:
-    files = _by_file(rendered)
-    bootstrap, root_sync, project = _bootstrap(files)
-    plan = ClusterPlan(name, project, DEFAULT_SERVER, [bootstrap, root_sync])
-    for app in root_sync.documents[1:]:
+    bootstrap, root_sync, projects = _bootstrap(rendered)
+    plan = ClusterPlan(name, projects, DEFAULT_SERVER, [bootstrap, root_sync])
+    for app in _children(root_sync):
         sync = _child(app, _bodies(rendered.manifests), istio_crds)
         if sync is None:
             plan.unsynced.append(str(app["metadata"]["name"]))
         else:
             plan.syncs.append(sync)
     return plan
+
+
+def _children(root_sync: AppSync) -> list[Mapping[str, Any]]:
+    return [body for body in root_sync.documents if body.get("kind") != "AppProject"]
 
 
 def _generated(appset: Mapping[str, Any], element: Mapping[str, str]) -> dict[str, Any]:
@@ -111,14 +126,14 @@ def _generated(appset: Mapping[str, Any], element: Mapping[str, str]) -> dict[st
 
 
 def plan_workshop(name: str, rendered: Any, istio_crds: list[dict[str, Any]]) -> list[ClusterPlan]:
-    files = _by_file(rendered)
-    bootstrap, root_sync, project = _bootstrap(files)
-    appsets = root_sync.documents[1:]
+    bootstrap, root_sync, projects = _bootstrap(rendered)
+    appsets = _children(root_sync)
     elements = {str(e["name"]): e for e in appsets[0]["spec"]["generators"][0]["list"]["elements"]}
     generated = [_generated(appset, element) for appset in appsets for element in elements.values()]
+    # The ApplicationSet controller writes them, under no project of its own.
     hub_apps = AppSync(name="applicationset-controller", wave=-98, namespace="argocd",
                        sync_options=[], namespace_metadata={}, documents=generated)
-    hub = ClusterPlan(f"{name}-hub", project, DEFAULT_SERVER, [bootstrap, root_sync, hub_apps])
+    hub = ClusterPlan(f"{name}-hub", projects, DEFAULT_SERVER, [bootstrap, root_sync, hub_apps])
     plans, seen = [hub], {}
     for participant, docs in rendered.participants.items():
         bodies = _bodies(docs)
@@ -127,7 +142,7 @@ def plan_workshop(name: str, rendered: Any, istio_crds: list[dict[str, Any]]) ->
             seen[digest].name += f"+{participant}"
             continue
         element = elements[participant]
-        plan = ClusterPlan(participant, project, str(element["server"]))
+        plan = ClusterPlan(participant, projects, str(element["server"]))
         for appset in appsets:
             sync = _child(_generated(appset, element), bodies, istio_crds)
             if sync is None:
@@ -145,26 +160,40 @@ def plan_environment(name: str, rendered: Any, istio_crds: list[dict[str, Any]])
     return [plan_single(name, rendered, istio_crds)]
 
 
-def project_refusals(plan: ClusterPlan, applied: set[tuple[str, str, str]]) -> list[str]:
-    """Applied (group, kind, namespace) the AppProject would refuse, one line each."""
-    spec = plan.project["spec"]
+def project_refusals(plan: ClusterPlan, applied: set[tuple[str, str, str, str]]) -> list[str]:
+    """Applied (project, group, kind, namespace) that the named AppProject would refuse.
 
-    def listed(entries: list[Mapping[str, str]] | None, group: str, kind: str) -> bool:
-        return any(e.get("group") in (group, "*") and e.get("kind") in (kind, "*")
-                   for e in entries or [])
-
-    destinations = {(d.get("server"), d.get("namespace")) for d in spec.get("destinations", [])}
+    Objects a person applies (project "") are not an Application's and are skipped.
+    """
     refusals = []
-    for group, kind, namespace in sorted(applied):
-        if not namespace:
-            if not listed(spec.get("clusterResourceWhitelist"), group, kind):
-                refusals.append(f"cluster-scoped {group or 'core'}/{kind} not in clusterResourceWhitelist")
+    for project, group, kind, namespace in sorted(applied):
+        if not project:
             continue
-        whitelist = spec.get("namespaceResourceWhitelist")
-        if whitelist is not None and not listed(whitelist, group, kind):
-            refusals.append(f"{group or 'core'}/{kind} not in namespaceResourceWhitelist")
-        server = DEFAULT_SERVER if namespace == "argocd" else plan.server
-        if (server, namespace) not in destinations and ("*", "*") not in destinations:
-            refusals.append(f"{group or 'core'}/{kind} in namespace {namespace}: "
-                            f"no destination {server} {namespace}")
+        if project not in plan.projects:
+            refusals.append(f"{group or 'core'}/{kind}: no AppProject {project} in the tree")
+            continue
+        refusal = _refusal(plan, plan.projects[project]["spec"], group, kind, namespace)
+        if refusal:
+            refusals.append(f"{project}: {refusal}")
     return refusals
+
+
+def _listed(entries: list[Mapping[str, str]] | None, group: str, kind: str) -> bool:
+    return any(e.get("group") in (group, "*") and e.get("kind") in (kind, "*") for e in entries or [])
+
+
+def _refusal(plan: ClusterPlan, spec: Mapping[str, Any], group: str, kind: str,
+             namespace: str) -> str | None:
+    name = f"{group or 'core'}/{kind}"
+    if not namespace:
+        if not _listed(spec.get("clusterResourceWhitelist"), group, kind):
+            return f"cluster-scoped {name} not in clusterResourceWhitelist"
+        return None
+    whitelist = spec.get("namespaceResourceWhitelist")
+    if whitelist is not None and not _listed(whitelist, group, kind):
+        return f"{name} not in namespaceResourceWhitelist"
+    destinations = {(d.get("server"), d.get("namespace")) for d in spec.get("destinations", [])}
+    server = DEFAULT_SERVER if namespace == "argocd" else plan.server
+    if (server, namespace) not in destinations and ("*", "*") not in destinations:
+        return f"{name} in namespace {namespace}: no destination {server} {namespace}"
+    return None

@@ -170,5 +170,7 @@ def test_the_api_server_refuses_what_it_should(scratch: tuple[ClusterPlan, Clust
         sync_app(cluster.api, AppSync(umbrella.name, 0, umbrella.namespace, umbrella.sync_options,
                                       {}, [body]), report)
         assert len(report.rejections) == 1 and words in report.rejections[0], report.rejections
-    outside = {("", "Secret", "olympic"), ("storage.k8s.io", "StorageClass", "")}
-    assert len(project_refusals(plan, outside)) == 2
+    outside = {("olympic-lab", "", "Secret", "olympic"),
+               ("olympic-lab", "storage.k8s.io", "StorageClass", ""),
+               ("olympic-lab-bootstrap", "apps", "Deployment", "argocd")}
+    assert len(project_refusals(plan, outside)) == 3
