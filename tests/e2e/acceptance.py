@@ -4,7 +4,8 @@
   validation benchmark's corpus (benchmarks/validate_bench.py ``generate``), each
   pinned to one core (``taskset -c 0``), in paired runs (kubeconform, then labgen,
   ``--runs`` times), medians. kubeconform reads Kubernetes 1.34's strict JSON
-  schemas from the kubernetes-validate package (offline) and, for Istio's kinds,
+  schemas from the kubernetes-validate package (offline; converted at run time into
+  a temporary folder to the draft-4 layout kubeconform compiles) and, for Istio's kinds,
   JSON schemas converted at run time into a temporary folder from the CRDs in
   ``../shared/crds/istio`` (with ``additionalProperties: false`` where the CRD
   does not preserve unknown fields, as kubeconform's own converter does in strict mode).
@@ -32,6 +33,26 @@ sys.path[:0] = [str(HERE), str(ROOT / "benchmarks")]
 from e2e_plan import load_crds  # noqa: E402
 from e2e_toolchain import find_binary  # noqa: E402
 
+#: A control both tools must refuse: an unknown Deployment field, a string weight.
+BAD_DOCUMENTS = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: bad, namespace: bench}
+spec:
+  replicaz: 2
+  selector: {matchLabels: {app: bad}}
+  template:
+    metadata: {labels: {app: bad}}
+    spec: {containers: [{name: app, image: registry.example.com/bad:1.0.0}]}
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: bad, namespace: bench}
+spec:
+  hosts: [bad]
+  http: [{route: [{destination: {host: bad}, weight: eighty}]}]
+"""
+
 
 def strict(schema: Any) -> Any:
     """Close every object schema that lists properties and does not keep unknown fields."""
@@ -53,6 +74,9 @@ def write_crd_schemas(crds: list[dict[str, Any]], folder: Path) -> int:
         spec = crd["spec"]
         for version in spec["versions"]:
             schema = strict(version["schema"]["openAPIV3Schema"])
+            # The API server adds these to every custom resource's schema.
+            schema.setdefault("properties", {}).update(
+                apiVersion={"type": "string"}, kind={"type": "string"}, metadata={"type": "object"})
             path = folder / spec["group"] / f"{spec['names']['kind'].lower()}_{version['name']}.json"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(schema))
@@ -60,10 +84,35 @@ def write_crd_schemas(crds: list[dict[str, Any]], folder: Path) -> int:
     return count
 
 
-def kube_schema_dir() -> Path:
+def _draft4(schema: Any) -> Any:
+    """kubernetes-validate's 2020-12 layout (``$defs``, refs from its package root) in the
+    draft-4 layout kubeconform compiles (``definitions``, refs relative to the file)."""
+    if isinstance(schema, dict):
+        out = {}
+        for key, value in schema.items():
+            if key == "$ref" and isinstance(value, str):
+                value = value.replace("/api/_definitions.json#", "_definitions.json#")
+                out[key] = value.replace("#/$defs/", "#/definitions/")
+            elif key == "$schema" and isinstance(value, str):
+                continue
+            else:
+                out["definitions" if key == "$defs" else key] = _draft4(value)
+        return out
+    if isinstance(schema, list):
+        return [_draft4(item) for item in schema]
+    return schema
+
+
+def write_kube_schemas(version: str, folder: Path) -> Path:
+    """Kubernetes ``version``'s strict schemas from the kubernetes-validate package, converted."""
     import kubernetes_validate
 
-    return Path(kubernetes_validate.__file__).parent / "kubernetes-json-schema"
+    source = Path(kubernetes_validate.__file__).parent / "kubernetes-json-schema"
+    target = folder / f"v{version}-local-strict"
+    target.mkdir(parents=True)
+    for path in (source / target.name).glob("*.json"):
+        (target / path.name).write_text(json.dumps(_draft4(json.loads(path.read_text()))))
+    return folder
 
 
 def timed(command: list[str]) -> tuple[float, subprocess.CompletedProcess[str]]:
@@ -85,10 +134,10 @@ def kubeconform_vs_labgen(count: int, runs: int) -> None:
         corpus.mkdir()
         total = generate(corpus, count)
         converted = write_crd_schemas(load_crds(ROOT.parent / "shared" / "crds" / "istio"), schemas)
-        kube = kube_schema_dir()
+        kube = write_kube_schemas("1.34.0", Path(tmp) / "kube-schemas")
         peer = [str(kubeconform), "-strict", "-summary", "-kubernetes-version", "1.34.0",
                 "-schema-location",
-                f"{kube}/v{{{{ .NormalizedKubernetesVersion }}}}-local-strict/"
+                f"{kube}/{{{{ .NormalizedKubernetesVersion }}}}-local-strict/"
                 "{{ .ResourceKind }}{{ .KindSuffix }}.json",
                 "-schema-location",
                 f"{schemas}/{{{{ .Group }}}}/{{{{ .ResourceKind }}}}_{{{{ .ResourceAPIVersion }}}}.json",
@@ -103,6 +152,13 @@ def kubeconform_vs_labgen(count: int, runs: int) -> None:
                 times[name].append(seconds)
                 last = (result.stdout + result.stderr).strip().splitlines()[-1:]
                 print(f"  {name}: {seconds:.2f} s, exit {result.returncode}: {' '.join(last)}")
+        bad = Path(tmp) / "bad"
+        bad.mkdir()
+        (bad / "bad.yaml").write_text(BAD_DOCUMENTS)
+        for name, command in (("kubeconform", peer), ("labgen validate", ours)):
+            result = subprocess.run([*command[:-1], str(bad)], capture_output=True, text=True)
+            print(f"  control, 2 broken documents: {name} exit {result.returncode}: "
+                  f"{' | '.join((result.stdout + result.stderr).strip().splitlines()[:3])}")
         for name, values in times.items():
             median = statistics.median(values)
             print(f"{name:<16} median {median:.2f} s over {runs} run(s) on one core: "
