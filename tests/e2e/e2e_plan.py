@@ -3,9 +3,10 @@
 A single-cluster environment is one cluster: the bootstrap (``kubectl apply`` of
 project.yaml and root.yaml, as the generated README says), the root
 Application's sync (project.yaml and apps/*.yaml), then each child Application
-in wave order. A workshop is a hub cluster (Argo CD with the ApplicationSets and
-the Applications they generate) plus one cluster per participant, with the
-Applications of the ApplicationSet templates. Participants whose manifests are
+in wave order. A workshop is a hub cluster (Argo CD with the ApplicationSet, the
+app-of-apps it generates per participant and the part Applications each syncs
+from clusters/<name>/apps/) plus one cluster per participant, with its parts in
+wave order. Participants whose manifests are
 identical share one cluster (named after the first of them).
 
 Istio's own charts come from Istio's chart repository, which Tier 1 does not
@@ -127,13 +128,25 @@ def _generated(appset: Mapping[str, Any], element: Mapping[str, str]) -> dict[st
 
 def plan_workshop(name: str, rendered: Any, istio_crds: list[dict[str, Any]]) -> list[ClusterPlan]:
     bootstrap, root_sync, projects = _bootstrap(rendered)
-    appsets = _children(root_sync)
-    elements = {str(e["name"]): e for e in appsets[0]["spec"]["generators"][0]["list"]["elements"]}
-    generated = [_generated(appset, element) for appset in appsets for element in elements.values()]
-    # The ApplicationSet controller writes them, under no project of its own.
+    (appset,) = _children(root_sync)
+    elements = {str(e["name"]): e for e in appset["spec"]["generators"][0]["list"]["elements"]}
+    parents = {p: _generated(appset, element) for p, element in elements.items()}
+    # The ApplicationSet controller writes them, under no project of its own; each then
+    # syncs (in the bootstrap project) its participant's part Applications into argocd.
     hub_apps = AppSync(name="applicationset-controller", wave=-98, namespace="argocd",
-                       sync_options=[], namespace_metadata={}, documents=generated)
-    hub = ClusterPlan(f"{name}-hub", projects, DEFAULT_SERVER, [bootstrap, root_sync, hub_apps])
+                       sync_options=[], namespace_metadata={}, documents=list(parents.values()))
+    files = _by_file(rendered)
+    folders = {p: str(parent["spec"]["source"]["path"]).removeprefix(f"{rendered.tree_dir}/")
+               for p, parent in parents.items()}
+    parts = {p: [body for rel, bodies in sorted(files.items()) if rel.startswith(f"{folder}/")
+                 for body in bodies] for p, folder in folders.items()}
+    parent_syncs = []
+    for participant, parent in parents.items():
+        sync = AppSync.of(parent, parts[participant])
+        sync.wave = -97
+        parent_syncs.append(sync)
+    hub = ClusterPlan(f"{name}-hub", projects, DEFAULT_SERVER,
+                      [bootstrap, root_sync, hub_apps, *parent_syncs])
     plans, seen = [hub], {}
     for participant, docs in rendered.participants.items():
         bodies = _bodies(docs)
@@ -141,12 +154,13 @@ def plan_workshop(name: str, rendered: Any, istio_crds: list[dict[str, Any]]) ->
         if digest in seen:
             seen[digest].name += f"+{participant}"
             continue
-        element = elements[participant]
-        plan = ClusterPlan(participant, projects, str(element["server"]))
-        for appset in appsets:
-            sync = _child(_generated(appset, element), bodies, istio_crds)
+        ordered = sorted(parts[participant], key=lambda app: int(
+            app["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"]))
+        plan = ClusterPlan(participant, projects, str(ordered[0]["spec"]["destination"]["server"]))
+        for app in ordered:
+            sync = _child(app, bodies, istio_crds)
             if sync is None:
-                plan.unsynced.append(str(appset["metadata"]["name"]))
+                plan.unsynced.append(str(app["metadata"]["name"]))
             else:
                 plan.syncs.append(sync)
         seen[digest] = plan
