@@ -48,7 +48,11 @@ def test_bootstrap_matches_the_rendered_tree_and_readme(lab: Path, run) -> None:
     snippet = re.search(r"```yaml\n(data:\n.*?)```", readme, re.DOTALL)
     assert snippet is not None
     assert yaml.safe_load(snippet.group(1))["data"] == config_map["data"]
-    assert "argocd cluster add" in out.split("---\n", 1)[0]
+    explanation = out.split("---\n", 1)[0]
+    assert "argocd cluster add" in explanation
+    # The workshop's order rests on the same health check: the explanation says so.
+    assert "apps/olympic-lab-parts.yaml then creates one app-of-apps per\n# cluster" in explanation
+    assert "the health check below makes each wave wait" in explanation
 
 
 def test_apply_to_writes_then_is_up_to_date(lab: Path, tmp_path: Path, run) -> None:

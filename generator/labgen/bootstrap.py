@@ -28,8 +28,9 @@ def bootstrap_text(rendered: RenderedEnvironment) -> str:
     spec = env.spec
     ns = spec.argocd.namespace
     base = rendered.tree_dir
-    clusters = ""
+    clusters = users = ""
     if spec.clusters is not None:
+        users = " and the\n# participants' app-of-apps'"
         clusters = ("# Register every participant cluster in Argo CD first (argocd cluster add);\n"
                     f"# the ApplicationSet in {PARTS_APPSET_FILE} then creates one app-of-apps per\n"
                     "# cluster, whose sync waves order that cluster's parts (Istio's CRDs, istiod,\n"
@@ -39,7 +40,7 @@ def bootstrap_text(rendered: RenderedEnvironment) -> str:
         f"# Apply once, in Argo CD's namespace:\n"
         f"#   labgen bootstrap --env {env.name} | kubectl apply -n {ns} --server-side -f -\n"
         f"# Argo CD must already run in namespace {ns} and be able to read {spec.argocd.repo_url}.\n"
-        f"# Below: the AppProject {bootstrap_project_name(env)} (the root Application's: Argo CD's\n"
+        f"# Below: the AppProject {bootstrap_project_name(env)} (the root Application's{users}: Argo CD's\n"
         f"# own kinds in {ns} only), the AppProject {spec.argocd.project} (the only repositories,\n"
         f"# destinations and kinds the lab may use; never {ns}), the root Application that\n"
         f"# syncs {base}/ from git (from then\n"
