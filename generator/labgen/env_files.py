@@ -13,8 +13,7 @@ import stat
 from pathlib import Path
 
 from . import layout
-from .errors import InputError
-from .tree_scan import printable
+from .errors import InputError, printable
 from .yaml_io import load_with_lines, read_regular
 
 ENV_DIR = layout.ENV_DIR

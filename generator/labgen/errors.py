@@ -24,6 +24,11 @@ def one_line(text: str, limit: int = 2000) -> str:
     out = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
     return out if len(out) <= limit else out[: limit - 3] + "..."
 
+
+def printable(text: str, limit: int = 200) -> str:
+    """A value for a message: control characters escaped, at most ``limit`` characters."""
+    return one_line(text, limit)
+
     def __str__(self) -> str:
         return self.message
 

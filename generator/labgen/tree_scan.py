@@ -16,6 +16,11 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import printable
+
+__all__ = ["HEADER", "OWNED", "STAGING_DIR", "STAGING_MARKER", "Blocked", "Entry", "Ownership",
+           "file_digest", "is_staging", "printable", "read_ownership", "scan"]
+
 from . import layout
 
 OWNED = layout.OWNED_FILE
@@ -55,12 +60,6 @@ class Ownership:
 
     def last(self) -> dict[str, str]:
         return {rel: sorted(shas)[0] for rel, shas in sorted(self.hashes.items())}
-
-
-def printable(text: str, limit: int = 200) -> str:
-    """``text`` for a message: control characters escaped, at most ``limit`` characters."""
-    out = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-    return out if len(out) <= limit else out[: limit - 3] + "..."
 
 
 def _kind(mode: int) -> str:

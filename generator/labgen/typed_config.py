@@ -26,8 +26,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Literal, TypeVar, get_args, get_origin
 
 from . import value_formats
-from .errors import InputError, InputErrors
-from .tree_scan import printable
+from .errors import InputError, InputErrors, printable
 from .yaml_io import KeyPath
 
 T = TypeVar("T")
