@@ -10,8 +10,9 @@ import yaml
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file but labgen's lock and cache (.labgen-cache/, ignored by git)."""
     return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+            for p in sorted(root.rglob("*")) if p.is_file() and ".labgen-cache" not in p.parts}
 
 
 def changed_lines(before: str, after: str) -> list[str]:
