@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -96,6 +97,14 @@ def test_ci_workflow_and_hooks_run_the_real_commands(project_root: Path, run) ->
              yaml.safe_load((project_root / ".pre-commit-hooks.yaml").read_text())}
     assert hooks["labgen-validate"]["entry"] == "labgen validate"
     assert hooks["labgen-validate"]["files"] == r"\.ya?ml$"
+    assert hooks["labgen-validate"]["require_serial"] is True
+    exclude = re.compile(hooks["labgen-validate"]["exclude"])
+    assert [path for path in (".github/workflows/ci.yaml", ".pre-commit-config.yaml",
+                              "apps/kustomization.yaml", "charts/x/Chart.yaml",
+                              "environments/oke.yaml", "base/values-prod.yaml",
+                              "gitops/oke/apps/istiod.yaml", "clusters/a/deploy.yaml")
+            if not exclude.search(path)] == ["gitops/oke/apps/istiod.yaml",
+                                             "clusters/a/deploy.yaml"]
     assert hooks["labgen-check"]["entry"] == "labgen check --all"
     for command in ("check", "diff", "envs"):
         assert run(command, "--help").exit_code == 0

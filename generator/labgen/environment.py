@@ -201,6 +201,11 @@ def _check(spec: EnvironmentFile, layers: Layers) -> list[InputError]:
                 break
     if not spec.apps.backend_versions:
         fail(("apps", "backendVersions"), "apps.backendVersions needs at least one version (v1)")
+    for index, ack in enumerate(spec.validation.acknowledge):
+        if not ack.check or not ack.reason.strip():
+            fail(("validation", "acknowledge", index),
+                 f"validation.acknowledge[{index}] needs check and reason; write "
+                 "{check: RULE-ID, reason: why it is accepted}")
     return errors
 
 

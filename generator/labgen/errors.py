@@ -9,6 +9,12 @@ traceback.
 from __future__ import annotations
 
 
+def printable(text: str, limit: int = 200) -> str:
+    """``text`` for a message: control characters escaped, at most ``limit`` characters."""
+    out = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return out if len(out) <= limit else out[: limit - 3] + "..."
+
+
 class LabgenError(Exception):
     """Base class: a problem the user can fix. Exit code 2 (usage/input)."""
 

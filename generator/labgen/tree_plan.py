@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError
-from .tree_scan import HEADER, OWNED, Blocked, Entry, Ownership, file_digest, printable, read_ownership, scan
+from .errors import InputError, printable
+from .tree_scan import HEADER, OWNED, Blocked, Entry, Ownership, file_digest, read_ownership, scan
 
 __all__ = ["Blocked", "Plan", "WriteResult", "digest", "make_plan", "owned_manifest"]
 
