@@ -13,8 +13,12 @@ from pathlib import Path
 
 from . import layout
 from .argocd_tree import is_synced
+from .findings import Finding
 from .render import RenderedEnvironment, expected_tree
 from .tree_writer import OWNED, digest, existing_files, foreign_files, read_owned, read_text
+
+#: The rule id drift carries in reports (``labgen check --format github``).
+DRIFT_RULE = "drift"
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,10 @@ class Drift:
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"
+
+    def as_finding(self) -> Finding:
+        """The drift as a validation finding (rule ``drift``), for the reporters."""
+        return Finding(self.path.rstrip("/"), -1, "", DRIFT_RULE, "error", self.message)
 
 
 def drift_of(root: Path, rendered: RenderedEnvironment) -> list[Drift]:

@@ -283,6 +283,31 @@ class Clusters:
 
 
 @dataclass(frozen=True)
+class Acknowledgement:
+    """A validation finding accepted on purpose."""
+
+    check: str = field(default="", metadata=_meta(
+        "Rule id, as 'labgen validate --list-checks' prints it (e.g. nodeport-exposure).",
+        pattern=r"[a-z0-9]+(-[a-z0-9]+)*", hint="write a rule id such as nodeport-exposure"))
+    reason: str = field(default="", metadata=_meta(
+        "Why the finding is accepted (required).", pattern=r".*\S.*",
+        hint="say why the finding is accepted"))
+    resource: str = field(default="", metadata=_meta(
+        "Kind/namespace/name or Kind/name of the resource ('' = every resource).",
+        pattern=r"[A-Za-z0-9]+/[a-z0-9.-]+(/[a-z0-9.-]+)?",
+        hint="write Kind/namespace/name, e.g. Service/istio-system/grafana"))
+
+
+@dataclass(frozen=True)
+class Validation:
+    """How this environment's manifests are validated."""
+
+    acknowledge: tuple[Acknowledgement, ...] = field(default=(), metadata=_meta(
+        "Findings accepted on purpose, each with its reason: they are listed as "
+        "acknowledged and do not fail --strict."))
+
+
+@dataclass(frozen=True)
 class EnvironmentFile:
     """An environment file: ``environments/<name>.yaml``."""
 
@@ -302,6 +327,7 @@ class EnvironmentFile:
         "Extra umbrella-chart values, deep-merged last (checked by the chart's schema)."))
     clusters: Clusters | None = field(default=None, metadata=_meta(
         "Workshop mode: one lab per participant cluster (ApplicationSets)."))
+    validation: Validation = field(default_factory=Validation)
 
 
 def environment_schema() -> dict[str, Any]:

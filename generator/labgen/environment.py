@@ -33,6 +33,8 @@ class Layers:
     files: list[str]
     #: The environment's own file says ``abstract: true`` (a layer; never inherited).
     abstract: bool = False
+    #: The environments (not layers) it extends, nearest first: changing them changes it.
+    built_on: tuple[str, ...] = ()
 
     def locate(self, path: KeyPath) -> tuple[str | None, int | None]:
         for cut in range(len(path), -1, -1):
@@ -52,6 +54,11 @@ class Environment:
     routes: scenarios.Routes
     #: The merged raw data it was built from (workshop participants merge their overrides on it).
     layers: Layers | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def built_on(self) -> tuple[str, ...]:
+        """The environments (not layers) this one extends: a change to them changes it."""
+        return self.layers.built_on if self.layers else ()
 
     @property
     def subsets(self) -> tuple[str, ...]:
@@ -124,8 +131,9 @@ def _load_layers(root: Path, name: str, chain: tuple[str, ...]) -> Layers:
     merged = merge_layer(base.data, child)
     merged.pop("abstract", None)
     where = {**base.where, **own_where}
+    parents = base.built_on if base.abstract else (parent, *base.built_on)
     return Layers(data=merged, where=where, files=[*base.files, shown],
-                  abstract=data.get("abstract") is True)
+                  abstract=data.get("abstract") is True, built_on=parents)
 
 
 def merge_layer(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -181,6 +189,11 @@ def _check(spec: EnvironmentFile, layers: Layers) -> None:
                      "{header: x-canary, exact: \"true\", subset: v3}")
     if not spec.apps.backend_versions:
         fail(("apps", "backendVersions"), "apps.backendVersions needs at least one version (v1)")
+    for index, ack in enumerate(spec.validation.acknowledge):
+        if not ack.check or not ack.reason.strip():
+            fail(("validation", "acknowledge", index),
+                 f"validation.acknowledge[{index}] needs check and reason; write "
+                 "{check: RULE-ID, reason: why it is accepted}")
 
 
 def _gibibytes(size: str) -> float:

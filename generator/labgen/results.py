@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from . import layout
+
 if TYPE_CHECKING:
     from .access import Access, ClusterAccess
     from .drift import Drift
@@ -102,6 +104,10 @@ class TrafficView:
     routes: Routes
     #: ``step 1 of 3: ...`` when the environment declares ``traffic.steps``.
     rollout: str | None
+    #: Workshop: the participants whose own overrides route differently, with their routes.
+    overrides: tuple[tuple[str, Routes], ...] = ()
+    #: Workshop: how many participants there are.
+    participants: int = 0
 
 
 @dataclass(frozen=True)
@@ -117,6 +123,24 @@ class TrafficEdit:
     trees: tuple[TreeWrite, ...]
     #: Where the rollout stands afterwards (promote/rollback), else None.
     rollout: str | None = None
+
+    def also_changes(self) -> list[str]:
+        """The environments built on the edited file that changed with it, said plainly:
+        ``workshop (29 clusters), built on environments/oke.yaml``."""
+        out = []
+        for tree in self.trees[1:]:
+            if not tree.wrote:
+                continue
+            clusters = sum(1 for rel in tree.changed if _is_participant_values(rel))
+            what = f"{tree.name} ({clusters} clusters)" if clusters else tree.name
+            out.append(f"{what}, built on {self.file}")
+        return out
+
+
+def _is_participant_values(rel: str) -> bool:
+    parts = rel.split("/")
+    return (len(parts) == 3 and parts[0] == layout.PARTICIPANTS_DIR
+            and parts[2] == layout.VALUES_FILE)
 
 
 @dataclass(frozen=True)
@@ -156,6 +180,8 @@ class EnvironmentInfo:
     name: str
     files: tuple[str, ...]
     description: str
+    #: Other renderable environments this one extends: changing them changes it too.
+    built_on: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

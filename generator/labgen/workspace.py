@@ -109,9 +109,11 @@ class Workspace:
 
     def validated(self, name: str, *, strict: bool = False) -> tuple[RenderedEnvironment,
                                                                     tuple[Finding, ...]]:
-        """Render and validate; FindingsError on errors, else the rendering and its warnings."""
+        """Render and validate; FindingsError on errors, else the rendering and its warnings
+        (acknowledged findings left out)."""
         rendered = self.rendered(name)
-        findings = self._findings_of(rendered, strict=strict)
+        findings = tuple(f for f in self._findings_of(rendered, strict=strict)
+                         if not f.acknowledged)
         errors = [f for f in findings if f.severity == "error"]
         if errors:
             listing = "\n".join(str(f) for f in errors)
@@ -148,24 +150,39 @@ class Workspace:
         out = []
         for name in available_environments(self.root):
             env = load_environment(self.root, name)
-            out.append(EnvironmentInfo(name, env.files, env.spec.description))
+            out.append(EnvironmentInfo(name, env.files, env.spec.description, env.built_on))
         return out
 
+    def changed_since(self, ref: str) -> list[str]:
+        """The environments a change since git ref ``ref`` touches: their files, their tree,
+        or the charts every environment renders (``labgen envs --changed-since``)."""
+        from .env_files import available_environments, input_files
+        from .git_source import changed_paths
+
+        paths = changed_paths(self.root, ref)
+        charts = any(p.startswith(f"{layout.CHARTS_DIR}/") for p in paths)
+        return [name for name in available_environments(self.root)
+                if charts or paths & set(input_files(self.root, name))
+                or any(p.startswith(f"{layout.tree_dir(name)}/") for p in paths)]
+
     def render(self, names: Sequence[str] = (), *, all_envs: bool = False, force: bool = False,
-               progress: Progress | None = None) -> list[TreeWrite]:
-        """Render, validate and write each environment; skip those whose inputs did not change."""
+               strict: bool = False, progress: Progress | None = None) -> list[TreeWrite]:
+        """Render, validate and write each environment; skip those whose inputs did not change
+        (``strict``: warnings that are not acknowledged are errors, and nothing is skipped)."""
         selected = self.select(names, all_envs)
         with self.writing():
-            return [self._render_one(name, force) for name in (progress or list)(selected)]
+            return [self._render_one(name, force, strict)
+                    for name in (progress or list)(selected)]
 
-    def _render_one(self, name: str, force: bool) -> TreeWrite:
+    def _render_one(self, name: str, force: bool, strict: bool = False) -> TreeWrite:
         from .env_files import input_files
 
         tree_dir = layout.tree_dir(name)
-        if not force and self.cache.is_fresh(name, tree_dir, input_files(self.root, name)):
+        if not force and not strict and self.cache.is_fresh(name, tree_dir,
+                                                            input_files(self.root, name)):
             rules = tuple(sorted(self.cache.warnings(name).items()))
             return TreeWrite(name, tree_dir, warning_rules=rules, cached=True)
-        rendered, warnings = self.validated(name)
+        rendered, warnings = self.validated(name, strict=strict)
         return self._write(rendered, warnings)
 
     def check(self, names: Sequence[str] = (), *, all_envs: bool = False,
@@ -180,7 +197,8 @@ class Workspace:
         checks = []
         for name in selected:
             rendered = self.rendered(name)
-            findings = self._findings_of(rendered, strict=strict)
+            findings = [f for f in self._findings_of(rendered, strict=strict)
+                        if not f.acknowledged]
             with self.reading():  # never a tree half-way through a swap
                 drifts = tuple(drift_of(self.root, rendered))
             checks.append(EnvCheck(
@@ -191,12 +209,15 @@ class Workspace:
 
     def traffic(self, name: str) -> TrafficView:
         """The current traffic scenario of ``name`` and where its rollout stands."""
+        from .clusters import expand_clusters
         from .environment import load_environment
         from .rollout import rollout_of
 
         env = load_environment(self.root, name)
         rollout = rollout_of(env).describe() if env.spec.traffic.steps else None
-        return TrafficView(env.name, env.files, env.routes, rollout)
+        participants = expand_clusters(env)
+        overrides = tuple((p.name, p.env.routes) for p in participants if p.env.routes != env.routes)
+        return TrafficView(env.name, env.files, env.routes, rollout, overrides, len(participants))
 
     def change_traffic(self, name: str, scenario: str,
                        weights: Mapping[str, int] | None = None) -> TrafficEdit:
