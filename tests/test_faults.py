@@ -67,7 +67,8 @@ FOREIGN = {"NOTES.md", "apps/mine.yaml", "link.yaml", "dangling", "pipe", "empty
 def labgen_files(target: Path) -> dict[str, bytes]:
     snap = snapshot(target)
     return {rel: value for rel, value in snap.items()
-            if isinstance(value, bytes) and rel not in FOREIGN and rel != OWNED}
+            if isinstance(value, bytes) and rel not in FOREIGN and rel != OWNED
+            and not rel.startswith(".labgen-staging/")}
 
 
 def _write_in_child(target: Path, files: dict[str, str], env: dict[str, str]) -> int:
@@ -287,3 +288,45 @@ def test_a_tree_on_its_own_device_is_updated_in_place(lab: Path, run) -> None:
         result = run("check", "--env", "kind", "--root", str(lab))
         assert "values.yaml" not in result.stdout  # the tree matches, only the foreign notes
         assert os.path.ismount(tree)
+
+
+def test_a_scenario_edit_on_a_read_only_file_system_changes_nothing(lab: Path, run) -> None:
+    assert run("render", "--env", "kind", "--root", str(lab)).exit_code == 0
+    environments = lab / "environments"
+    before = snapshot(lab / "gitops"), (environments / "kind.yaml").read_bytes()
+    with mounted(environments, "--bind", "-o", "ro", str(environments)):
+        result = run("scenario", "set", "--env", "kind", "all-v3", "--root", str(lab))
+        assert result.exit_code == 2
+        assert result.stderr == (f"error: {environments / 'kind.yaml'}: cannot write the edited "
+                                 "file (Read-only file system); it is unchanged: fix the cause "
+                                 "and run the command again\n")
+    assert (snapshot(lab / "gitops"), (environments / "kind.yaml").read_bytes()) == before
+
+
+def test_sigkill_during_an_in_place_update_is_finished_by_the_next_writer(tmp_path: Path) -> None:
+    """A tree on its own device cannot be swapped: each file is old or new after a kill
+    (never a torn file), foreign entries stay, and the next writer completes the tree."""
+    root = tmp_path / "repo"
+    target = root / "gitops" / "lab"
+    with mounted(target, "-t", "tmpfs", "-o", "size=4m", "tmpfs"):
+        write_tree(target, OLD)
+        add_foreign(target)
+        log = tmp_path / "steps.log"
+        assert _write_in_child(target, NEW, {STEPS_ENV: str(log)}) == 0
+        steps = [s for s in log.read_text().split() if s.startswith(("in-place:", "after-"))]
+        assert "in-place:owned-both" in steps
+        print(f"\n{len(steps)} in-place kill points")
+        new_files = {rel: text.encode() for rel, text in NEW.items()}
+        old_files = {rel: text.encode() for rel, text in OLD.items() if rel != "manifests/m.yaml"}
+        for step in steps:
+            subprocess.run(["sh", "-c", f"rm -rf {target}/* {target}/.[!.]*"], check=True)
+            write_tree(target, OLD)
+            foreign = add_foreign(target)
+            assert _write_in_child(target, NEW, {KILL_ENV: step}) == -9, step
+            for rel, data in labgen_files(target).items():
+                assert data in (new_files.get(rel), old_files.get(rel)), (step, rel)
+            assert {rel: v for rel, v in snapshot(target).items() if rel in FOREIGN} == foreign
+            with repo_lock(root):
+                write_tree(target, NEW)
+            assert labgen_files(target) == new_files, step
+            assert not (target / ".labgen-staging").exists()

@@ -97,3 +97,26 @@ def test_a_reader_of_a_read_only_checkout_needs_no_lock_file(tmp_path: Path) -> 
             pass
     finally:
         (tmp_path / CACHE_DIR).chmod(0o700)
+
+
+def test_a_writer_waiting_for_readers_says_so(lab: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    script = textwrap.dedent(f"""
+        import time
+        from pathlib import Path
+        from labgen.repo_lock import repo_lock
+        with repo_lock(Path({str(lab)!r}), shared=True):
+            print("held", flush=True)
+            time.sleep(60)
+    """)
+    with subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
+                          text=True) as reader:
+        try:
+            assert reader.stdout is not None and reader.stdout.readline() == "held\n"
+            monkeypatch.setenv(TIMEOUT_ENV, "0.1")
+            with repo_lock(lab, shared=True):  # readers share
+                pass
+            with pytest.raises(LockBusy, match="another labgen is reading gitops/"), \
+                    repo_lock(lab):
+                pass
+        finally:
+            reader.kill()

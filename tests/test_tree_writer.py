@@ -121,3 +121,85 @@ def test_a_damaged_ownership_file_trusts_no_file_that_differs(tmp_path: Path) ->
         write_tree(target, {**FILES, "values.yaml": "x: 2\n"})
     assert (target / "values.yaml").read_text() == "x: 1\n"
     assert (target / OWNED).read_bytes() == b"garbage"
+
+
+@pytest.mark.parametrize("dangling", [False, True])
+def test_a_link_where_the_tree_goes_is_refused(tmp_path: Path, dangling: bool) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    if not dangling:
+        elsewhere.mkdir()
+        (elsewhere / "keep.txt").write_text("keep\n")
+    target = tmp_path / "gitops" / "lab"
+    target.parent.mkdir()
+    target.symlink_to(elsewhere)
+    what = "a dangling symbolic link" if dangling else "a symbolic link"
+    with pytest.raises(InputError, match=f"lab: is {what}, where labgen writes a folder"):
+        write_tree(target, FILES)
+    assert target.is_symlink()
+    assert sorted(p.name for p in target.parent.iterdir()) == ["lab"]
+    if not dangling:
+        assert [p.name for p in elsewhere.iterdir()] == ["keep.txt"]
+
+
+def test_an_unreadable_folder_in_the_tree_refuses_and_stays(tmp_path: Path) -> None:
+    target = tmp_path / "lab"
+    write_tree(target, FILES)
+    private = target / "private"
+    private.mkdir()
+    (private / "secret").write_text("mine\n")
+    private.chmod(0)
+    try:
+        if os.access(private, os.R_OK):
+            pytest.skip("running as root: the folder stays readable (and is carried over)")
+        with pytest.raises(InputError, match="private: labgen cannot read this folder"):
+            write_tree(target, {**FILES, "values.yaml": "x: 9\n"})
+    finally:
+        private.chmod(0o700)
+    assert (private / "secret").read_text() == "mine\n"
+    assert (target / "values.yaml").read_text() == "x: 1\n"
+
+
+def test_a_folder_of_a_person_travels_with_the_tree(tmp_path: Path) -> None:
+    target = tmp_path / "lab"
+    write_tree(target, FILES)
+    (target / "mine" / "deep").mkdir(parents=True)
+    (target / "mine" / "deep" / "notes.md").write_text("mine\n")
+    (target / "mine" / "empty").mkdir()
+    inode = (target / "mine" / "deep" / "notes.md").stat().st_ino
+    result = write_tree(target, {**FILES, "values.yaml": "x: 9\n"})
+    assert result.foreign == ("mine/deep/notes.md", "mine/empty/")
+    assert (target / "mine" / "deep" / "notes.md").stat().st_ino == inode
+    assert (target / "mine" / "empty").is_dir()
+
+
+def test_a_tampered_ownership_file_cannot_make_labgen_delete_a_persons_file(
+        tmp_path: Path) -> None:
+    target = tmp_path / "lab"
+    write_tree(target, FILES)
+    (target / "NOTES.md").write_text("mine\n")
+    owned = (target / OWNED).read_text()
+    (target / OWNED).write_text(owned + "0" * 64 + "  NOTES.md\n")  # claims it, wrong hash
+    smaller = {k: v for k, v in FILES.items() if k != "values.yaml"}
+    result = write_tree(target, smaller)
+    assert result.removed == ("values.yaml",)
+    assert (target / "NOTES.md").read_text() == "mine\n"
+
+
+def test_a_persons_folder_named_like_labgens_staging_is_never_removed(tmp_path: Path) -> None:
+    from labgen.repo_lock import repo_lock
+
+    target = tmp_path / "gitops" / "lab"
+    write_tree(target, FILES)
+    inside = target / ".labgen-staging"
+    inside.mkdir()
+    (inside / "mine.txt").write_text("mine\n")
+    with repo_lock(tmp_path):  # a writer's start cleans labgen's leftovers only
+        result = write_tree(target, {**FILES, "values.yaml": "x: 9\n"})
+    assert result.foreign == (".labgen-staging/mine.txt",)
+    assert (inside / "mine.txt").read_text() == "mine\n"
+    beside = tmp_path / "gitops" / ".labgen-staging"
+    beside.mkdir()
+    (beside / "mine.txt").write_text("mine\n")
+    with repo_lock(tmp_path), pytest.raises(InputError, match="is in the way of labgen's staging"):
+        write_tree(target, FILES)
+    assert (beside / "mine.txt").read_text() == "mine\n"

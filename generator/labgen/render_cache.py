@@ -16,8 +16,10 @@ charts) are listed and fingerprinted once for all its environments.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
@@ -144,10 +146,15 @@ class RenderCache:
                 return
         except OSError:
             pass
-        if not path.parent.is_dir():
-            path.parent.mkdir()
-            # Never committed, whatever the repository's own .gitignore says.
-            (path.parent / ".gitignore").write_text("*\n", encoding="utf-8")
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        try:
+            if not path.parent.is_dir():
+                path.parent.mkdir()
+                # Never committed, whatever the repository's own .gitignore says.
+                (path.parent / ".gitignore").write_text("*\n", encoding="utf-8")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(path)
+        except OSError:  # a full or read-only disk: the tree is written; the next run renders
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+                path.unlink(missing_ok=True)  # a stale entry must not claim freshness

@@ -99,32 +99,60 @@ def _open_lock(root: Path, shared: bool) -> int | None:
                          "write this repository", file=str(folder / LOCK_FILE)) from None
 
 
-def _holder(fd: int) -> str:
+def _holder(fd: int) -> str | None:
+    """Who holds the lock, as its writer wrote it (None while it is being written)."""
     try:
         raw = os.pread(fd, 400, 0).decode("utf-8", "replace").strip()
     except OSError:
         raw = ""
     pid, _, command = raw.partition(" ")
-    if not pid.isdigit():
-        return "another labgen (one reading gitops/, e.g. labgen check)"
-    return f"pid {pid} ({command or 'labgen'})"
+    return f"pid {pid} ({command or 'labgen'})" if pid.isdigit() else None
+
+
+def _readers_only(fd: int) -> bool:
+    """True when the lock is held shared only (readers): a shared lock is then granted."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    fcntl.flock(fd, fcntl.LOCK_UN)
+    return True
+
+
+def _try(fd: int, flags: int, lock_path: Path) -> bool:
+    try:
+        fcntl.flock(fd, flags)
+        return True
+    except OSError as exc:
+        if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+            raise InputError(f"cannot lock: {exc.strerror}", file=str(lock_path)) from None
+        return False
 
 
 def _acquire(fd: int, shared: bool, lock_path: Path) -> None:
     deadline = time.monotonic() + _timeout()
     flags = (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB
-    while True:
-        try:
-            fcntl.flock(fd, flags)
+    while time.monotonic() < deadline:
+        if _try(fd, flags, lock_path):
             return
-        except OSError as exc:
-            if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                raise InputError(f"cannot lock: {exc.strerror}", file=str(lock_path)) from None
-        if time.monotonic() >= deadline:
-            raise LockBusy(f"{lock_path}: another labgen is writing this repository: "
-                           f"{_holder(fd)}; wait for it to finish (or stop it), then run "
-                           "this again")
         time.sleep(_POLL)
+    # Time is up. A writer writes its name just after locking and clears it just before
+    # unlocking: give that moment a little grace, then name the holder.
+    grace = time.monotonic() + 0.5
+    busy = None
+    while busy is None and time.monotonic() < grace:
+        if _try(fd, flags, lock_path):
+            return
+        if not shared and _readers_only(fd):
+            busy = "another labgen is reading gitops/ (e.g. labgen check)"
+            break
+        holder = _holder(fd)
+        if holder is not None:
+            busy = f"another labgen is writing this repository: {holder}"
+        else:
+            time.sleep(_POLL / 5)
+    raise LockBusy(f"{lock_path}: {busy or 'another labgen is writing this repository'}; wait "
+                   "for it to finish (or stop it), then run this again")
 
 
 @contextmanager

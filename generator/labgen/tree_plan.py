@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError
-from .tree_scan import HEADER, OWNED, Blocked, Entry, Ownership, file_digest, printable, read_ownership, scan
+from .errors import InputError, printable
+from .tree_scan import HEADER, OWNED, Blocked, Entry, Ownership, file_digest, read_ownership, scan
 
 __all__ = ["Blocked", "Plan", "WriteResult", "digest", "make_plan", "owned_manifest"]
 
@@ -66,6 +66,9 @@ def check_target(target: Path) -> None:
         info = os.lstat(target)
     except FileNotFoundError:
         return
+    except NotADirectoryError:
+        raise InputError("is a file, where labgen keeps the GitOps trees; move it away",
+                         file=str(target.parent)) from None
     except OSError as exc:
         raise InputError(f"cannot be read ({exc.strerror}); fix its permissions",
                          file=str(target)) from None

@@ -33,7 +33,7 @@ from pathlib import Path
 from . import tree_plan
 from .errors import InputError
 from .tree_plan import Plan, WriteResult, digest, owned_manifest
-from .tree_scan import HEADER, OWNED, STAGING_DIR, read_ownership, scan
+from .tree_scan import HEADER, OWNED, STAGING_DIR, STAGING_MARKER, is_staging, read_ownership, scan
 
 __all__ = ["FAULT_ENV", "OWNED", "WriteResult", "clean_staging", "digest", "existing_files",
            "foreign_files", "owned_manifest", "plan", "read_owned", "read_text", "write_tree"]
@@ -120,14 +120,14 @@ def _os_message(exc: OSError) -> str:
 
 def _staging_root(parent: Path) -> Path:
     container = parent / STAGING_DIR
-    if container.is_symlink() or (container.exists() and not container.is_dir()):
-        raise InputError("is in the way of labgen's staging folder; move it away",
-                         file=str(container))
+    if (container.exists() or container.is_symlink()) and not is_staging(container):
+        raise InputError("is in the way of labgen's staging folder (it is not labgen's); move "
+                         "it away", file=str(container))
     container.mkdir(exist_ok=True)
     ignore = container / ".gitignore"
     try:
         if not ignore.exists():
-            ignore.write_text("*\n", encoding="utf-8")
+            ignore.write_text(STAGING_MARKER, encoding="utf-8")
     except OSError:
         _remove_staging_root(container)
         raise
@@ -150,9 +150,8 @@ def clean_staging(gitops: Path) -> None:
     leftovers = [gitops / STAGING_DIR]
     leftovers += [p / STAGING_DIR for p in gitops.iterdir()
                   if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")]
-    leftovers += [p for p in gitops.glob(".*.labgen-staging") if not p.is_symlink()]  # older labgen
     for folder in leftovers:
-        if folder.is_dir() and not folder.is_symlink():
+        if is_staging(folder):
             shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -160,10 +159,10 @@ def leftover_staging(gitops: Path) -> list[Path]:
     """Staging folders an interrupted writer left (for ``labgen check``)."""
     if not gitops.is_dir():
         return []
-    found = [gitops / STAGING_DIR] if (gitops / STAGING_DIR).exists() else []
+    found = [gitops / STAGING_DIR]
     found += [p / STAGING_DIR for p in sorted(gitops.iterdir())
-              if p.is_dir() and not p.is_symlink() and (p / STAGING_DIR).exists()]
-    return found + sorted(gitops.glob(".*.labgen-staging"))
+              if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")]
+    return [folder for folder in found if folder.exists() and is_staging(folder)]
 
 
 def _stage(staging: Path, todo: Plan, only_changed: bool) -> None:

@@ -271,8 +271,12 @@ class Workspace:
 
         _require(crd_paths)
         root = self.root if (self.root / layout.ENV_DIR).is_dir() else None
-        return validate_paths(paths, root=root, strict=strict, crd_paths=crd_paths,
-                              kubernetes_version=kubernetes_version)
+        if root is None:
+            return validate_paths(paths, root=root, strict=strict, crd_paths=crd_paths,
+                                  kubernetes_version=kubernetes_version)
+        with self.reading():  # files of gitops/ are never read half-way through a swap
+            return validate_paths(paths, root=root, strict=strict, crd_paths=crd_paths,
+                                  kubernetes_version=kubernetes_version)
 
     def diff(self, name: str, base: str = "HEAD", head: str | None = None) -> DiffReport:
         """Render ``name`` at git ref ``base`` and at ``head`` (the working tree when None)."""
