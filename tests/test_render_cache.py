@@ -58,3 +58,13 @@ def test_a_hand_edit_is_kept_and_refused_until_restored(lab: Path, run) -> None:
     values.unlink()
     assert run("render", "--env", "kind", "--root", str(lab)).exit_code == 0
     assert values.read_text() == original
+
+
+def test_a_cache_hit_still_prints_the_warning_summary(rendered_lab: Path, run) -> None:
+    first = run("render", "--env", "oke", "--force", "--root", str(rendered_lab))
+    again = run("render", "--env", "oke", "--root", str(rendered_lab))
+    assert again.stdout == "gitops/oke: up to date\n"
+    summary = ("gitops/oke: 4 warning(s) (nodeport-exposure x4); "
+               "list them with: labgen validate --env oke\n")
+    assert first.stderr == summary
+    assert again.stderr == summary

@@ -19,8 +19,6 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-import yaml
-
 from . import jinja_env
 from .argocd_tree import (
     ARGOCD_KINDS,
@@ -34,6 +32,7 @@ from .argocd_tree import (
 from .chart_values import RELEASE_NAME, LabRender
 from .clusters import ParticipantEnvironment
 from .environment import Environment
+from .yaml_io import safe_load
 
 #: Go-template parameter of the generators: the participant's name (list element ``name``;
 #: the cluster generator's ``name`` is the Argo CD cluster name).
@@ -74,7 +73,7 @@ def _per_cluster(app: AppSpec, env: Environment) -> AppSpec:
 def _template_spec(app: AppSpec, common: dict[str, Any], destination: dict[str, str]) -> dict[str, Any]:
     """The single-cluster Application's spec (same template), aimed at a participant."""
     text = jinja_env.render("argocd/application.yaml.j2", app=app, **common)
-    spec: dict[str, Any] = yaml.safe_load(text)["spec"]
+    spec: dict[str, Any] = safe_load(text)["spec"]
     spec["destination"] = {**destination, "namespace": app.namespace}
     return spec
 

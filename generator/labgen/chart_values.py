@@ -12,8 +12,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from . import layout
 from .components import COMPONENTS, enabled
 from .env_model import default_backend_versions
@@ -21,7 +19,7 @@ from .environment import Environment
 from .errors import HelmError
 from .manifests import Document, parse_documents
 from .typed_config import deep_merge, thaw
-from .yaml_io import dump
+from .yaml_io import dump, safe_load
 
 if TYPE_CHECKING:
     from .clusters import ParticipantEnvironment
@@ -162,7 +160,7 @@ def render_umbrella(root: Path, env: Environment, values_text: str, engine: Helm
     does, keyed by repository path (``charts/olympic-lab/charts/x/templates/y.yaml``) so
     that findings point at real files."""
     try:
-        rendered = engine.render(root / CHART_PATH, yaml.safe_load(values_text),
+        rendered = engine.render(root / CHART_PATH, safe_load(values_text),
                                  release=RELEASE_NAME, namespace=env.spec.namespaces.apps)
     except HelmError as exc:
         if env.spec.helm_values is None:

@@ -31,6 +31,10 @@ class Layers:
     data: dict[str, Any]
     where: dict[KeyPath, tuple[str, int]]
     files: list[str]
+    #: The environment's own file says ``abstract: true`` (a layer; never inherited).
+    abstract: bool = False
+    #: The environments (not layers) it extends, nearest first: changing them changes it.
+    built_on: tuple[str, ...] = ()
 
     def locate(self, path: KeyPath) -> tuple[str | None, int | None]:
         for cut in range(len(path), -1, -1):
@@ -52,6 +56,11 @@ class Environment:
     layers: Layers | None = field(default=None, compare=False, repr=False)
 
     @property
+    def built_on(self) -> tuple[str, ...]:
+        """The environments (not layers) this one extends: a change to them changes it."""
+        return self.layers.built_on if self.layers else ()
+
+    @property
     def subsets(self) -> tuple[str, ...]:
         """Backend versions in subset order (v1, v2, ..., v10)."""
         return tuple(sorted(self.spec.apps.backend_versions, key=scenarios.version_key))
@@ -60,7 +69,7 @@ class Environment:
 def load_environment(root: Path, name: str) -> Environment:
     """Load, merge and check environment ``name``; raise InputError on any problem."""
     layers = load_layers(root, name)
-    if layers.data.get("abstract") is True:
+    if layers.abstract:
         raise InputError(f"environment '{name}' is a layer (abstract: true); render an environment "
                          "that extends it", file=layers.files[-1], line=layers.locate(("abstract",))[1])
     return environment_from_layers(name, layers)
@@ -108,7 +117,8 @@ def _load_layers(root: Path, name: str, chain: tuple[str, ...]) -> Layers:
     own_where = {key: (shown, line) for key, line in lines.items()}
     parent = data.get("extends")
     if parent is None:
-        return Layers(data=data, where=own_where, files=[shown])
+        return Layers(data=data, where=own_where, files=[shown],
+                      abstract=data.get("abstract") is True)
     if not isinstance(parent, str):
         raise InputError("'extends' must name an environment, e.g. extends: base",
                          file=shown, line=lines.get(("extends",)))
@@ -121,7 +131,9 @@ def _load_layers(root: Path, name: str, chain: tuple[str, ...]) -> Layers:
     merged = merge_layer(base.data, child)
     merged.pop("abstract", None)
     where = {**base.where, **own_where}
-    return Layers(data=merged, where=where, files=[*base.files, shown])
+    parents = base.built_on if base.abstract else (parent, *base.built_on)
+    return Layers(data=merged, where=where, files=[*base.files, shown],
+                  abstract=data.get("abstract") is True, built_on=parents)
 
 
 def merge_layer(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:

@@ -37,6 +37,7 @@ from .results import (
     TrafficView,
     TreeWrite,
     Validation,
+    rule_counts,
 )
 
 if TYPE_CHECKING:
@@ -126,12 +127,19 @@ class Workspace:
         return validate_rendered(self.root, rendered, strict=strict, crd_paths=crd_paths)
 
     def _write(self, rendered: RenderedEnvironment, warnings: tuple[Finding, ...]) -> TreeWrite:
+        from .drift import synced_foreign, synced_message
         from .render import write_rendered
 
+        synced = synced_foreign(self.root, rendered)
+        if synced:
+            more = f" (and {len(synced) - 1} more)" if len(synced) > 1 else ""
+            raise InputError(synced_message(rendered, synced[0]) + more,
+                             file=f"{rendered.tree_dir}/{synced[0]}")
         result = write_rendered(self.root, rendered)
-        self.cache.record(rendered.env.name, rendered.tree_dir, rendered.env.files)
+        rules = rule_counts(warnings)
+        self.cache.record(rendered.env.name, rendered.tree_dir, rendered.env.files, dict(rules))
         return TreeWrite(rendered.env.name, rendered.tree_dir, tuple(result.changed),
-                         tuple(result.removed), warnings, tuple(result.foreign))
+                         tuple(result.removed), warnings, rules, tuple(result.foreign))
 
     # --- use cases ------------------------------------------------------------------------
 
@@ -142,8 +150,20 @@ class Workspace:
         out = []
         for name in available_environments(self.root):
             env = load_environment(self.root, name)
-            out.append(EnvironmentInfo(name, env.files, env.spec.description))
+            out.append(EnvironmentInfo(name, env.files, env.spec.description, env.built_on))
         return out
+
+    def changed_since(self, ref: str) -> list[str]:
+        """The environments a change since git ref ``ref`` touches: their files, their tree,
+        or the charts every environment renders (``labgen envs --changed-since``)."""
+        from .env_files import available_environments, input_files
+        from .git_source import changed_paths
+
+        paths = changed_paths(self.root, ref)
+        charts = any(p.startswith(f"{layout.CHARTS_DIR}/") for p in paths)
+        return [name for name in available_environments(self.root)
+                if charts or paths & set(input_files(self.root, name))
+                or any(p.startswith(f"{layout.tree_dir(name)}/") for p in paths)]
 
     def render(self, names: Sequence[str] = (), *, all_envs: bool = False, force: bool = False,
                strict: bool = False, progress: Progress | None = None) -> list[TreeWrite]:
@@ -160,7 +180,8 @@ class Workspace:
         tree_dir = layout.tree_dir(name)
         if not force and not strict and self.cache.is_fresh(name, tree_dir,
                                                             input_files(self.root, name)):
-            return TreeWrite(name, tree_dir, cached=True)
+            rules = tuple(sorted(self.cache.warnings(name).items()))
+            return TreeWrite(name, tree_dir, warning_rules=rules, cached=True)
         rendered, warnings = self.validated(name, strict=strict)
         return self._write(rendered, warnings)
 
@@ -188,12 +209,15 @@ class Workspace:
 
     def traffic(self, name: str) -> TrafficView:
         """The current traffic scenario of ``name`` and where its rollout stands."""
+        from .clusters import expand_clusters
         from .environment import load_environment
         from .rollout import rollout_of
 
         env = load_environment(self.root, name)
         rollout = rollout_of(env).describe() if env.spec.traffic.steps else None
-        return TrafficView(env.name, env.files, env.routes, rollout)
+        participants = expand_clusters(env)
+        overrides = tuple((p.name, p.env.routes) for p in participants if p.env.routes != env.routes)
+        return TrafficView(env.name, env.files, env.routes, rollout, overrides, len(participants))
 
     def change_traffic(self, name: str, scenario: str,
                        weights: Mapping[str, int] | None = None) -> TrafficEdit:

@@ -161,6 +161,33 @@ def load_all_documents(text: str, name: str) -> Iterator[Any]:
 _FastSafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+#: What the safe loaders raise on bad input.
+YAMLError = yaml.YAMLError
+
+
+def safe_load(text: str) -> Any:
+    """One YAML document with the safe loader (libyaml); YAMLError on bad input. For text
+    labgen made itself or parses inside a manifest (a ConfigMap's data)."""
+    return yaml.load(text, Loader=_FastSafeLoader)
+
+
+def safe_load_all(text: str) -> list[Any]:
+    """Every document of ``text`` with the safe loader (libyaml); YAMLError on bad input."""
+    return list(yaml.load_all(text, Loader=_FastSafeLoader))
+
+
+def compose_all(text: str) -> list[yaml.Node]:
+    """The node trees of ``text``'s documents (libyaml's composer), with line/column marks."""
+    return list(yaml.compose_all(text, Loader=_FastSafeLoader))
+
+
+def scalar(value: Any) -> str:
+    """``value`` as one YAML scalar, quoted only where YAML would read it as something else
+    ("1.10" stays a string, a namespace called "on" stays a string)."""
+    text: str = yaml.safe_dump({"k": value}, default_flow_style=False, width=10**6)
+    return text[len("k: "):].rstrip("\n")
+
+
 class _Dumper(yaml.SafeDumper):
     """Block style, stable indentation, no aliases."""
 

@@ -15,7 +15,12 @@ from typing import Any
 import pytest
 from schema_proof import ROOT_FIELDS, Proof, compare_root, property_paths, served_versions
 
-from labgen.validation.registry import shipped_definitions, shipped_kinds, shipped_schema
+from labgen.validation.registry import (
+    shipped_definitions,
+    shipped_kinds,
+    shipped_schema,
+    with_definitions,
+)
 
 
 @pytest.fixture(scope="session")
@@ -57,6 +62,16 @@ def test_every_kind_and_version_matches_its_crd_field_by_field(
         proven += proof.fields
     assert not problems, "\n".join(problems)
     assert proven > 10_000
+
+
+def test_builtin_schemas_are_valid_json_schema() -> None:
+    import jsonschema
+
+    jsonschema.Draft202012Validator.check_schema(with_definitions({}))  # every type, once
+    for api_version, kind in shipped_kinds():
+        schema = shipped_schema(api_version, kind)
+        assert schema is not None
+        jsonschema.Draft202012Validator.check_schema(schema)
 
 
 def _mutated(change: str) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from typing import Any
 import jsonschema
 import pytest
 import referencing
+import yaml
 from manifest_corpus import INVALID, VALID, load_case
 
 from labgen.validation.compiler import (
@@ -30,7 +31,10 @@ from labgen.validation.kube_schemas import schema_file_name, schema_folder
 from labgen.validation.registry import shipped_check, shipped_schema, with_definitions
 
 VERSION = "1.34"
-DOCUMENTS = [doc.body for case in (*VALID, *INVALID) for doc in load_case(case)]
+SAMPLES = Path(__file__).parent / "samples"  # realistic Istio and Argo CD objects
+DOCUMENTS = [doc.body for case in (*VALID, *INVALID) for doc in load_case(case)] + [
+    doc for file in sorted(SAMPLES.glob("*.yaml"))
+    for doc in yaml.safe_load_all(file.read_text(encoding="utf-8")) if doc]
 
 
 def _reference_core(api_version: str, kind: str) -> jsonschema.Draft202012Validator | None:
