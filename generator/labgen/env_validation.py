@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .chart_values import LabRender
+from .components import host_access_grants
 from .render import RenderedEnvironment
 from .validation import Finding, ValidationOptions, validate_documents
 
@@ -24,7 +25,8 @@ def environment_options(root: Path, rendered: RenderedEnvironment, *, strict: bo
     """The one place the validation options of an environment are made."""
     return ValidationOptions(
         kubernetes_version=rendered.env.spec.cluster.kubernetes_version, strict=strict,
-        crd_paths=crd_paths, repo_root=root, planned_files=frozenset(rendered.tree))
+        crd_paths=crd_paths, repo_root=root, planned_files=frozenset(rendered.tree),
+        host_access_allowlist=host_access_grants(rendered.env.spec.namespaces.observability))
 
 
 def validate_rendered(root: Path, rendered: RenderedEnvironment, *, strict: bool,
