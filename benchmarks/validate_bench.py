@@ -22,6 +22,7 @@ median of ``--runs`` runs:
 
 Usage: python benchmarks/validate_bench.py [--count 5000] [--runs 5] [--env oke]
        python benchmarks/validate_bench.py --copies 5000 [--against main]
+       python benchmarks/validate_bench.py --against main   (the mixed corpus, paired)
 """
 
 from __future__ import annotations
@@ -189,16 +190,19 @@ def _time_copies(folder: Path) -> dict[str, float]:
     return {"validate": parsed, "end to end": time.perf_counter() - start}
 
 
-def copies_benchmark(count: int, runs: int, against: str | None) -> None:
-    """Validate ``count`` copies of the ``oke`` render; with ``against``, pair each run
-    with one of git ``against`` on the same corpus."""
+def copies_benchmark(count: int, runs: int, against: str | None, mixed: bool = False) -> None:
+    """Validate ``count`` copies of the ``oke`` render (``mixed``: the generated mixed
+    corpus); with ``against``, pair each run with one of git ``against`` on the same corpus."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "corpus"
         folder.mkdir()
-        docs = oke_copies(count)
-        for start in range(0, len(docs), 50):
-            text = yaml.safe_dump_all(docs[start:start + 50], sort_keys=False)
-            (folder / f"manifests-{start // 50:04d}.yaml").write_text(text)
+        if mixed:
+            count = generate(folder, count)
+        else:
+            docs = oke_copies(count)
+            for start in range(0, len(docs), 50):
+                text = yaml.safe_dump_all(docs[start:start + 50], sort_keys=False)
+                (folder / f"manifests-{start // 50:04d}.yaml").write_text(text)
         trees = {"this tree": ROOT / "generator"}
         if against:
             other = Path(tmp) / "against"
@@ -221,7 +225,8 @@ def copies_benchmark(count: int, runs: int, against: str | None) -> None:
         for name, times in results.items():
             for what in ("validate", "end to end"):
                 median = statistics.median(t[what] for t in times)
-                print(f"{count} docs (copies of the oke render, one namespace), {name}, "
+                corpus = "the mixed corpus" if mixed else "copies of the oke render, one namespace"
+                print(f"{count} docs ({corpus}), {name}, "
                       f"{what}: median {median:.3f} s = {count / median:,.0f} docs/s "
                       f"({len(times)} runs)")
 
@@ -244,8 +249,8 @@ def main() -> None:
     parser.add_argument("--env", help="also time validating this environment")
     parser.add_argument("--copies", type=int, help="only: validate this many documents made "
                         "of copies of the oke render in one namespace")
-    parser.add_argument("--against", metavar="REF", help="with --copies: pair each run with "
-                        "the code of this git ref")
+    parser.add_argument("--against", metavar="REF", help="pair each run with the code of this "
+                        "git ref: with --copies, or alone for the mixed corpus of --count")
     parser.add_argument("--time-copies", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.time_copies:
@@ -253,6 +258,9 @@ def main() -> None:
         return
     if args.copies:
         copies_benchmark(args.copies, args.runs, args.against)
+        return
+    if args.against:
+        copies_benchmark(args.count, args.runs, args.against, mixed=True)
         return
 
     from kubernetes_validate import utils as kv

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -81,13 +82,39 @@ def test_ci_workflow_and_hooks_run_the_real_commands(project_root: Path, run) ->
     steps = workflow["jobs"]["check"]["steps"]
     scripts = "\n".join(step.get("run", "") for step in steps)
     assert "pip install ." in scripts
-    assert "labgen check --all" in scripts
+    assert "labgen check --all --format github" in scripts  # annotations on the PR's files
     assert '--base "$BASE_REF" --format markdown >> "$GITHUB_STEP_SUMMARY"' in scripts
+    assert 'for env in $(labgen envs --changed-since "$BASE_REF")' in scripts
     assert any(step.get("with", {}).get("fetch-depth") == 0 for step in steps)
+    checkout = next(step for step in steps if step.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["persist-credentials"] is False
+    text = (project_root / ".github" / "workflows" / "labgen.yml").read_text()
+    for line in (line for line in text.splitlines() if "uses:" in line):
+        pin = line.split("@", 1)[1].split()[0]
+        assert len(pin) == 40 and all(c in "0123456789abcdef" for c in pin), line
+        assert "# v" in line, f"name the tag beside the commit: {line}"
     hooks = {hook["id"]: hook for hook in
              yaml.safe_load((project_root / ".pre-commit-hooks.yaml").read_text())}
     assert hooks["labgen-validate"]["entry"] == "labgen validate"
     assert hooks["labgen-validate"]["files"] == r"\.ya?ml$"
+    assert hooks["labgen-validate"]["require_serial"] is True
+    exclude = re.compile(hooks["labgen-validate"]["exclude"])
+    assert [path for path in (".github/workflows/ci.yaml", ".pre-commit-config.yaml",
+                              "apps/kustomization.yaml", "charts/x/Chart.yaml",
+                              "environments/oke.yaml", "base/values-prod.yaml",
+                              "gitops/oke/apps/istiod.yaml", "clusters/a/deploy.yaml")
+            if not exclude.search(path)] == ["gitops/oke/apps/istiod.yaml",
+                                             "clusters/a/deploy.yaml"]
     assert hooks["labgen-check"]["entry"] == "labgen check --all"
     for command in ("check", "diff", "envs"):
         assert run(command, "--help").exit_code == 0
+
+
+def test_check_annotates_drift_for_github(rendered_lab: Path, run) -> None:
+    values = rendered_lab / "gitops" / "kind" / "values.yaml"
+    values.write_text(values.read_text() + "# mine\n")
+    result = run("check", "--env", "kind", "--format", "github", "--root", str(rendered_lab))
+    assert result.exit_code == 1
+    assert result.stdout == ("::error file=gitops/kind/values.yaml,title=drift::edited by hand "
+                             "since labgen wrote it; differs from what labgen renders (run labgen "
+                             "render --env kind)\n")

@@ -23,9 +23,9 @@ def git(root: Path, *args: str) -> str:
 
 
 @pytest.fixture
-def repo(lab: Path, run) -> Path:
+def repo(rendered_lab: Path) -> Path:
     """A git repository holding the lab inputs and their rendered gitops/, committed."""
-    assert run("render", "--all", "--root", str(lab)).exit_code == 0
+    lab = rendered_lab
     (lab / ".gitignore").write_text(".labgen-cache/\n")
     git(lab, "init", "-q", "-b", "main")
     git(lab, "config", "user.name", "labgen test")
@@ -150,7 +150,41 @@ def test_a_workshop_diff_names_the_cluster_whose_traffic_changed(repo: Path, run
     assert result.exit_code == 0, result.stderr
     traffic = result.stdout.split("Traffic:\n")[1].split("\n\n")[0].splitlines()
     assert traffic == ["  team-02: backend-app: v1 0% → 50%, v2 0% → 50%, v3 100% → 0%",
-                       "  team-02: backend-app: scenario all-v3 → v1-v2-half"]
+                       "  team-02: backend-app: scenario all-v3 → v1-v2-half",
+                       "  29 clusters (team-01, team-03, … team-30): backend-app: unchanged "
+                       "(scenario canary: v1 80%, v2 15%, v3 5%)"]
     assert changes_listed(result.stdout) == [
         "~ clusters/team-02/VirtualService/olympic/backend-app (changed)",
         "~ gitops/workshop/clusters/team-02/values.yaml (changed)"]
+
+
+def test_a_canary_on_oke_reads_as_one_change_for_the_workshop(repo: Path, workspace) -> None:
+    from labgen.commands.diff_format import markdown
+
+    workspace(repo).change_traffic("oke", "custom", {"v1": 50, "v2": 30, "v3": 20})
+    report = workspace(repo).diff("workshop")
+    assert [line for t in report.traffic for line in t.lines()] == [
+        "29 clusters (team-01, team-03, … team-30): backend-app: "
+        "v1 80% → 50%, v2 15% → 30%, v3 5% → 20%",
+        "29 clusters (team-01, team-03, … team-30): backend-app: scenario canary → custom",
+        "team-02: backend-app: unchanged (scenario all-v3: v3 100%)"]
+    grouped = {c.key: c.participants for c in report.changes}
+    others = tuple(f"team-{i:02d}" for i in range(1, 31) if i != 2)
+    assert grouped == {"clusters/{cluster}/VirtualService/olympic/backend-app": others,
+                       "gitops/workshop/README.md": (),
+                       "gitops/workshop/clusters/{cluster}/values.yaml": others}
+    md = markdown(report)
+    assert md.count("```mermaid") == 1  # one pie per distinct new split
+    assert len(md.encode()) < 10_000  # the job summary of a one-line canary stays small
+
+
+def test_changed_since_names_the_environments_a_change_touches(repo: Path, workspace) -> None:
+    ws = workspace(repo)
+    assert ws.changed_since("HEAD") == []
+    ws.change_traffic("kind", "all-v3")
+    assert ws.changed_since("HEAD") == ["kind"]
+    ws.change_traffic("oke", "all-v3")
+    assert ws.changed_since("HEAD") == ["kind", "oke", "workshop"]  # workshop extends oke
+    git(repo, "commit", "-q", "-am", "all-v3")
+    (repo / "charts" / "olympic-lab" / "NOTES.txt").write_text("new\n")  # untracked, in charts/
+    assert ws.changed_since("HEAD") == ["kind", "oke", "workshop"]

@@ -44,11 +44,30 @@ def test_a_layer_change_renders_again(lab: Path, run) -> None:
     assert "retention: 7d" in (lab / "gitops" / "kind" / "values.yaml").read_text()
 
 
-def test_a_hand_edit_is_rendered_over(lab: Path, run) -> None:
+def test_a_hand_edit_is_kept_and_refused_until_restored(lab: Path, run) -> None:
     assert run("render", "--env", "kind", "--root", str(lab)).exit_code == 0
     values = lab / "gitops" / "kind" / "values.yaml"
     original = values.read_text()
     values.write_text(original + "extra: true\n")
     result = run("render", "--env", "kind", "--root", str(lab))
-    assert result.exit_code == 0
+    assert result.exit_code == 2
+    assert result.stderr == (f"error: {values}: edited by hand since labgen wrote it; labgen will "
+                             "not overwrite the edit: move it out of kind/ (or restore it with "
+                             "git checkout) and render again\n")
+    assert values.read_text() == original + "extra: true\n"
+    values.unlink()
+    assert run("render", "--env", "kind", "--root", str(lab)).exit_code == 0
     assert values.read_text() == original
+
+
+def test_a_cache_hit_still_prints_the_warning_summary(lab: Path, run) -> None:
+    (lab / "environments" / "exposed.yaml").write_text(
+        "extends: kind\nexpose:\n  mode: nodePort\n  nodePorts: {prometheus: 30090, "
+        "grafana: 30300, kiali: 30201, tracing: 30686}\n")
+    first = run("render", "--env", "exposed", "--root", str(lab))
+    again = run("render", "--env", "exposed", "--root", str(lab))
+    assert first.exit_code == again.exit_code == 0, first.stderr
+    assert again.stdout == "gitops/exposed: up to date\n"
+    summary = first.stderr.splitlines()[0]
+    assert summary.startswith("gitops/exposed: ") and "nodeport-exposure x4" in summary
+    assert again.stderr.splitlines()[0] == summary

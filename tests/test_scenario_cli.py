@@ -10,8 +10,9 @@ import yaml
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` but labgen's lock and cache (.labgen-cache/, never in git)."""
     return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+            for p in sorted(root.rglob("*")) if p.is_file() and ".labgen-cache" not in p.parts}
 
 
 def changed_lines(before: str, after: str) -> list[str]:
@@ -169,3 +170,27 @@ def test_a_failed_render_restores_the_environment_file(rendered_lab: Path, run) 
     assert result.exit_code == 2
     assert "broken on purpose" in result.stderr
     assert snapshot(rendered_lab) == before
+
+
+def test_an_edit_names_the_environments_built_on_the_file(rendered_lab: Path, run) -> None:
+    result = run("scenario", "weights", "--env", "oke", "v1=50", "v2=30", "v3=20",
+                 "--root", str(rendered_lab))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[-3:] == [
+        "gitops/oke: 3 written, 0 removed",
+        "gitops/workshop: 31 written, 0 removed",
+        "also changes: workshop (29 clusters), built on environments/oke.yaml"]
+
+
+def test_show_lists_the_participants_who_override_the_scenario(lab: Path, run) -> None:
+    result = run("scenario", "show", "--env", "workshop", "--root", str(lab))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[-2:] == [
+        "participants: 29 of 30 follow this scenario",
+        "  team-02: scenario all-v3: v3 100% (its override)"]
+
+
+def test_envs_says_which_environments_change_with_another(lab: Path, run) -> None:
+    lines = run("envs", "--root", str(lab)).stdout.splitlines()
+    assert lines[-1].startswith("workshop\t") and lines[-1].endswith("\tchanges with: oke")
+    assert not any("changes with" in line for line in lines[:-1])

@@ -19,8 +19,6 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-import yaml
-
 from . import jinja_env
 from .argocd_tree import (
     ARGOCD_KINDS,
@@ -34,6 +32,7 @@ from .argocd_tree import (
 from .chart_values import RELEASE_NAME, LabRender
 from .clusters import ParticipantEnvironment
 from .environment import Environment
+from .yaml_io import safe_load
 
 #: Go-template parameter of the generators: the participant's name (list element ``name``;
 #: the cluster generator's ``name`` is the Argo CD cluster name).
@@ -71,11 +70,33 @@ def _per_cluster(app: AppSpec, env: Environment) -> AppSpec:
     return dataclasses.replace(app, source={**app.source, "helm": helm})
 
 
+def go_template_literal(value: Any) -> Any:
+    """``value`` with every ``{{`` in its strings escaped for Argo CD's Go templates
+    (``goTemplate: true``), so text copied from an environment is never evaluated."""
+    if isinstance(value, str):
+        return value.replace("{{", _GO_OPEN)
+    if isinstance(value, dict):
+        return {go_template_literal(k): go_template_literal(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [go_template_literal(item) for item in value]
+    return value
+
+
+#: A Go template action printing a literal ``{{``.
+_GO_OPEN = '{{ "{{" }}'
+
+
 def _template_spec(app: AppSpec, common: dict[str, Any], destination: dict[str, str]) -> dict[str, Any]:
-    """The single-cluster Application's spec (same template), aimed at a participant."""
+    """The single-cluster Application's spec (same template), aimed at a participant.
+
+    Every copied value is escaped; only labgen's own parameters (the destination and the
+    umbrella's per-cluster values file) stay Go template actions."""
     text = jinja_env.render("argocd/application.yaml.j2", app=app, **common)
-    spec: dict[str, Any] = yaml.safe_load(text)["spec"]
+    spec: dict[str, Any] = go_template_literal(safe_load(text)["spec"])
     spec["destination"] = {**destination, "namespace": app.namespace}
+    helm = app.source.get("helm") if app.name == RELEASE_NAME else None
+    if isinstance(helm, dict) and "valueFiles" in helm:
+        spec["source"]["helm"]["valueFiles"] = list(helm["valueFiles"])  # carries NAME_PARAM
     return spec
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 from typing import Any
 
 from . import jinja_env, layout
@@ -22,6 +23,8 @@ from .yaml_io import dump
 
 ISTIO_NAMESPACE = "istio-system"
 MANIFESTS_DIR = layout.MANIFESTS_DIR
+#: What the root Application syncs from the tree (Argo CD directory include globs).
+ROOT_SYNCS = ("project.yaml", f"{layout.APPS_DIR}/*.yaml")
 ZIPKIN_PROVIDER = "zipkin"
 
 #: Kinds Istio's base/istiod/gateway charts create (they are not rendered offline).
@@ -211,6 +214,17 @@ def project_kinds(manifests: Iterable[Document]) -> tuple[list[dict[str, str]],
     return _kind_rules(cluster), _kind_rules(namespaced)
 
 
+def is_synced(rel: str, env: Environment) -> bool:
+    """Whether Argo CD applies file ``rel`` of the tree (relative to ``gitops/<env>/``): the root
+    Application's globs (``*`` stays within a folder), and ``manifests/`` in rendered mode."""
+    parts = rel.split("/")
+    for pattern in ROOT_SYNCS:
+        wanted = pattern.split("/")
+        if len(wanted) == len(parts) and all(map(fnmatchcase, parts, wanted)):
+            return True
+    return env.spec.argocd.rendered_manifests and parts[0] == MANIFESTS_DIR and len(parts) > 1
+
+
 def bootstrap_project_name(env: Environment) -> str:
     """The root Application's project: ``<project>-bootstrap``."""
     return f"{env.spec.argocd.project}-bootstrap"
@@ -227,7 +241,7 @@ def bootstrap_files(env: Environment, common: dict[str, Any],
     root = jinja_env.render(
         "argocd/root.yaml.j2", root_name=f"{spec.argocd.project}-root",
         repo_url=spec.argocd.repo_url, target_revision=spec.argocd.target_revision,
-        **{**common, "project": bootstrap})
+        root_syncs=ROOT_SYNCS, **{**common, "project": bootstrap})
     return {BOOTSTRAP_PROJECT_FILE: project, "root.yaml": root}
 
 

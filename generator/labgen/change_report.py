@@ -15,7 +15,7 @@ from . import layout
 from .errors import InputError, LabgenError
 from .git_source import inputs_at, resolve_ref
 from .helm_engine import HelmEngine
-from .manifest_diff import compare
+from .manifest_diff import by_participant, compare
 from .render import RenderedEnvironment, render_environment
 from .results import DiffReport
 from .traffic_diff import ARROW, traffic_changes
@@ -41,8 +41,10 @@ def diff_report(root: Path, name: str, base: str, head: str | None,
                               after.env.routes if after else None,
                               before.participant_routes if before else {},
                               after.participant_routes if after else {})
+    changes = compare(before, after)
+    participants = {*(before.participants if before else ()), *(after.participants if after else ())}
     return DiffReport(name, f"{base} {ARROW} {head or WORKING_TREE}", tuple(traffic),
-                      tuple(compare(before, after)))
+                      tuple(by_participant(changes, participants)))
 
 
 def _render_side(side_root: Path, name: str, engine: HelmEngine,

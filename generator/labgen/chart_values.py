@@ -12,8 +12,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from . import layout
 from .components import COMPONENTS, enabled
 from .env_model import default_backend_versions
@@ -21,7 +19,7 @@ from .environment import Environment
 from .errors import HelmError
 from .manifests import Document, parse_documents
 from .typed_config import deep_merge, thaw
-from .yaml_io import dump
+from .yaml_io import dump, safe_load
 
 if TYPE_CHECKING:
     from .clusters import ParticipantEnvironment
@@ -161,13 +159,20 @@ def render_umbrella(root: Path, env: Environment, values_text: str, engine: Helm
     """The umbrella chart rendered for ``env`` from a values file's own text, as Argo CD
     does, keyed by repository path (``charts/olympic-lab/charts/x/templates/y.yaml``) so
     that findings point at real files."""
+    from .structure_guard import guard
+
+    def render(values: Any) -> dict[str, str]:
+        return engine.render(root / CHART_PATH, values, release=RELEASE_NAME,
+                             namespace=env.spec.namespaces.apps)
+
+    values = safe_load(values_text)
     try:
-        rendered = engine.render(root / CHART_PATH, yaml.safe_load(values_text),
-                                 release=RELEASE_NAME, namespace=env.spec.namespaces.apps)
+        rendered = render(values)
     except HelmError as exc:
         if env.spec.helm_values is None:
             raise
         raise HelmError(f"{exc.message} (helmValues of {env.files[-1]} or its layers reach the "
                         "chart as written: check them)") from None
     parent = CHART_PATH.rpartition("/")[0]
+    guard(rendered, values, render, env.files[-1], prefix=f"{parent}/")
     return {f"{parent}/{path}": text for path, text in rendered.items()}

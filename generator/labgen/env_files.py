@@ -7,12 +7,14 @@ needs rendering at all. :mod:`labgen.environment` builds on it.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from pathlib import Path
 
 from . import layout
-from .errors import InputError
-from .yaml_io import load_with_lines
+from .errors import InputError, printable
+from .yaml_io import load_with_lines, read_regular
 
 ENV_DIR = layout.ENV_DIR
 DNS1123_LABEL = r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?"
@@ -27,13 +29,23 @@ def display(root: Path, path: Path) -> str:
         return str(path)
 
 
+#: Longest ``extends`` chain (base first): real layering is two or three files deep.
+MAX_EXTENDS = 16
+_ABSTRACT = re.compile(rb"^abstract:[ \t]*(true|True|TRUE)[ \t]*(#.*)?$", re.MULTILINE)
+
+
 def names(root: Path) -> list[str]:
-    """Every environment file's name, layers included."""
-    return sorted(p.stem for p in (root / ENV_DIR).glob("*.yaml"))
+    """Every environment file's name, layers included (folders and odd names left out)."""
+    return sorted(p.stem for p in (root / ENV_DIR).glob("*.yaml")
+                  if NAME.fullmatch(p.stem) and not p.is_dir())
 
 
 def available_environments(root: Path) -> list[str]:
-    """Names of the renderable environments (``abstract: true`` layers excluded)."""
+    """Names of the renderable environments (``abstract: true`` layers excluded).
+
+    Reads no YAML: a layer is told by its top-level ``abstract: true`` line, so one broken
+    file does not stop commands about the others (the file's own errors come when it loads).
+    """
     found = []
     for path in sorted((root / ENV_DIR).glob("*.y*ml")):
         if path.suffix == ".yml":
@@ -41,10 +53,16 @@ def available_environments(root: Path) -> list[str]:
         if path.suffix != ".yaml":
             continue
         if not NAME.fullmatch(path.stem):
-            raise InputError(f"'{path.stem}' is not an environment name; rename the file with "
-                             "lowercase letters, digits and '-'", file=display(root, path))
-        data, _ = load_with_lines(path, display(root, path))
-        if not (isinstance(data, dict) and data.get("abstract") is True):
+            raise InputError(f"'{printable(path.stem)}' is not an environment name; rename the "
+                             "file with lowercase letters, digits and '-'",
+                             file=display(root, path))
+        if path.is_dir():
+            continue
+        try:
+            head = read_regular(path, display(root, path))
+        except InputError:
+            head = b""  # listed; its own error comes when a command needs it
+        if not _ABSTRACT.search(head):
             found.append(path.stem)
     return found
 
@@ -54,15 +72,30 @@ def environment_file(root: Path, name: str) -> Path:
     if not NAME.fullmatch(name):
         raise InputError(f"environment name '{name}' is invalid; use lowercase letters, digits "
                          "and '-' (the file environments/<name>.yaml)")
-    env_dir = (root / ENV_DIR).resolve()
+    env_dir = Path(os.path.realpath(root / ENV_DIR))
     path = root / ENV_DIR / f"{name}.yaml"
-    if path.is_symlink() and path.resolve().parent != env_dir:
-        raise InputError("is a link to a file outside environments/; copy the file in instead",
-                         file=display(root, path))
-    if not path.is_file():
+    shown = display(root, path)
+    if path.is_symlink():
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            raise InputError("is a link that leads nowhere (a loop or a missing file); replace "
+                             "it with the file itself", file=shown) from None
+        if target.parent != env_dir:
+            raise InputError("is a link to a file outside environments/; copy the file in "
+                             "instead", file=shown)
+    try:
+        info = path.stat()
+    except OSError:
         known = ", ".join(available_environments(root)) if env_dir.is_dir() else "none"
         raise InputError(f"unknown environment '{name}'; available: {known or 'none'}",
-                         file=display(root, path))
+                         file=shown) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError("is a folder, not an environment file; move it out of environments/ "
+                         "(an environment is one file environments/<name>.yaml)", file=shown)
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError("is not a regular file (a FIFO, socket or device); an environment "
+                         "file must be a plain file", file=shown)
     return path
 
 
@@ -74,11 +107,15 @@ def input_files(root: Path, name: str) -> tuple[str, ...]:
     """
     chain: list[str] = []
     current: object = name
-    while isinstance(current, str) and NAME.fullmatch(current) and current not in chain:
+    while isinstance(current, str) and NAME.fullmatch(current) and current not in chain \
+            and len(chain) <= MAX_EXTENDS:
         path = root / ENV_DIR / f"{current}.yaml"
         if not path.is_file():
             break
         chain.append(current)
-        data, _ = load_with_lines(path, display(root, path))
+        try:
+            data, _ = load_with_lines(path, display(root, path))
+        except InputError:
+            break
         current = data.get("extends") if isinstance(data, dict) else None
     return tuple(f"{ENV_DIR}/{n}.yaml" for n in reversed(chain))

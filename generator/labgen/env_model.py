@@ -19,11 +19,10 @@ DNS_HINT = "use lowercase letters, digits and '-' (a DNS-1123 label, at most 63 
 #: Kubernetes minors with strict schemas in the pinned kubernetes-validate.
 KUBERNETES_VERSIONS = tuple(f"1.{minor}" for minor in range(25, 38))
 QUANTITY = r"[0-9]+(Mi|Gi|Ti)"
-URL = r"(https://|http://|ssh://|git@)[^\s]+"
+#: A git or Helm repository URL: no spaces, quotes, braces or backslashes (they would reach
+#: YAML and Argo CD templates as they are).
+URL = r"(https://|http://|ssh://|git@)[^\s\"'{}\\<>`|^]+"
 NODE_PORT_SERVICES = node_port_services()
-#: An IPv4 or IPv6 CIDR, as a LoadBalancer's loadBalancerSourceRanges takes it.
-CIDR = r"([0-9]{1,3}(\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9A-Fa-f:]*:[0-9A-Fa-f:]*/[0-9]{1,3})"
-SOURCE_RANGES = {"pattern": CIDR, "hint": "write a CIDR such as 203.0.113.7/32"}
 
 
 def _empty() -> Mapping[str, Any]:
@@ -82,11 +81,13 @@ class Gateway:
         default="LoadBalancer", metadata=_meta("Service type of istio-ingressgateway.")
     )
     service_annotations: Mapping[str, str] = field(
-        default_factory=_empty, metadata=_meta("Annotations on the gateway Service (e.g. OCI LB).")
+        default_factory=_empty, metadata=_meta("Annotations on the gateway Service (e.g. OCI LB).",
+                                               key_format="qualified-key",
+                                               item={"format": "annotation-value"})
     )
     load_balancer_source_ranges: tuple[str, ...] = field(
         default=(), metadata=_meta("CIDRs allowed to reach the gateway's load balancer "
-                                   "(empty: anyone).", item=SOURCE_RANGES))
+                                   "(empty: anyone).", item={"format": "cidr"}))
 
 
 @dataclass(frozen=True)
@@ -138,12 +139,14 @@ class Expose:
         ),
     )
     load_balancer_annotations: Mapping[str, str] = field(
-        default_factory=_empty, metadata=_meta("Annotations on UI Services (mode loadBalancer).")
+        default_factory=_empty, metadata=_meta("Annotations on UI Services (mode loadBalancer).",
+                                               key_format="qualified-key",
+                                               item={"format": "annotation-value"})
     )
     load_balancer_source_ranges: tuple[str, ...] = field(
         default=(), metadata=_meta("CIDRs allowed to reach the UIs' load balancers (mode "
                                    "loadBalancer; empty: anyone, which labgen warns about).",
-                                   item=SOURCE_RANGES))
+                                   item={"format": "cidr"}))
 
 
 @dataclass(frozen=True)
@@ -163,8 +166,7 @@ class Apps:
 
     image_registry: str = field(
         default="nrt.ocir.io/orasejapan/codeatcustomer",
-        metadata=_meta("Registry and path of the app images.", pattern=r"[a-z0-9.:/_-]+",
-                       hint="write a registry path such as ghcr.io/org/olympic"),
+        metadata=_meta("Registry and path of the app images.", format="image-repository"),
     )
     image_tag: str = field(
         default="helidon4",
@@ -187,8 +189,10 @@ class HeaderRoute:
 
     header: str = field(default="", metadata=_meta("Header name.", pattern=r"[a-z0-9-]+",
                                                    hint="write a lowercase header name"))
-    exact: str = field(default="", metadata=_meta("Exact header value."))
-    subset: str = field(default="", metadata=_meta("Subset that receives the matched requests."))
+    exact: str = field(default="", metadata=_meta("Exact header value.", max_length=1024))
+    subset: str = field(default="", metadata=_meta("Subset that receives the matched requests.",
+                                                   pattern=r"v[0-9]{1,2}",
+                                                   hint="name a backend version such as v3"))
 
 
 @dataclass(frozen=True)
@@ -213,7 +217,8 @@ class Storage:
     """Persistent storage for a component."""
 
     enabled: bool = field(default=False, metadata=_meta("Use a PersistentVolumeClaim."))
-    storage_class: str = field(default="", metadata=_meta("StorageClass ('' = cluster default)."))
+    storage_class: str = field(default="", metadata=_meta("StorageClass ('' = cluster default).",
+                                                          format="storage-class"))
     size: str = field(default="10Gi", metadata=_meta("Volume size.", pattern=QUANTITY,
                                                      hint="write a size such as 50Gi"))
 
@@ -244,7 +249,8 @@ Components.__doc__ = "Switch each part of the lab on or off."
 
 
 #: An Argo CD cluster server URL: https, a host, an optional port and path.
-CLUSTER_SERVER = r"https://[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?(:[0-9]{1,5})?(/[^\s]*)?"
+CLUSTER_SERVER = (r"https://[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?(:[0-9]{1,5})?"
+                  r"(/[^\s\"'{}\\<>`|^]*)?")
 LABEL_KEY = r"([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?"
 LABEL_VALUE = r"([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?"
 
@@ -287,10 +293,35 @@ class Clusters:
         "list: the clusters below; clusterLabels: Argo CD cluster secrets matching selector."))
     selector: Mapping[str, str] = field(default_factory=_empty, metadata=_meta(
         "Labels of Argo CD cluster secrets (generator clusterLabels).",
-        key_pattern=LABEL_KEY, key_hint="write a Kubernetes label key",
+        key_pattern=LABEL_KEY, key_hint="write a Kubernetes label key", key_format="qualified-key",
         item={"pattern": LABEL_VALUE, "hint": "write a Kubernetes label value"}))
     items: tuple[ParticipantCluster, ...] = field(default=(), metadata=_meta(
         "The participant clusters, each with optional overrides."))
+
+
+@dataclass(frozen=True)
+class Acknowledgement:
+    """A validation finding accepted on purpose."""
+
+    check: str = field(default="", metadata=_meta(
+        "Rule id, as 'labgen validate --list-checks' prints it (e.g. nodeport-exposure).",
+        pattern=r"[a-z0-9]+(-[a-z0-9]+)*", hint="write a rule id such as nodeport-exposure"))
+    reason: str = field(default="", metadata=_meta(
+        "Why the finding is accepted (required).", pattern=r".*\S.*",
+        hint="say why the finding is accepted"))
+    resource: str = field(default="", metadata=_meta(
+        "Kind/namespace/name or Kind/name of the resource ('' = every resource).",
+        pattern=r"[A-Za-z0-9]+/[a-z0-9.-]+(/[a-z0-9.-]+)?",
+        hint="write Kind/namespace/name, e.g. Service/istio-system/grafana"))
+
+
+@dataclass(frozen=True)
+class Validation:
+    """How this environment's manifests are validated."""
+
+    acknowledge: tuple[Acknowledgement, ...] = field(default=(), metadata=_meta(
+        "Findings accepted on purpose, each with its reason: they are listed as "
+        "acknowledged and do not fail --strict."))
 
 
 @dataclass(frozen=True)
@@ -299,7 +330,8 @@ class EnvironmentFile:
 
     extends: str | None = field(default=None, metadata=_meta("Environment this one layers on."))
     abstract: bool = field(default=False, metadata=_meta("A layer only; not rendered itself."))
-    description: str = field(default="", metadata=_meta("One line shown by 'labgen envs'."))
+    description: str = field(default="", metadata=_meta("One line shown by 'labgen envs'.",
+                                                        max_length=500))
     cluster: Cluster = field(default_factory=Cluster)
     argocd: ArgoCD = field(default_factory=ArgoCD, metadata={"key": "argocd"})
     istio: Istio = field(default_factory=Istio)
@@ -313,6 +345,7 @@ class EnvironmentFile:
         "Extra umbrella-chart values, deep-merged last (checked by the chart's schema)."))
     clusters: Clusters | None = field(default=None, metadata=_meta(
         "Workshop mode: one lab per participant cluster (ApplicationSets)."))
+    validation: Validation = field(default_factory=Validation)
 
 
 def environment_schema() -> dict[str, Any]:

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from . import scenarios
-from .env_files import ENV_DIR, available_environments, display, environment_file, names
+from .env_files import ENV_DIR, MAX_EXTENDS, available_environments, display, environment_file, names
 from .env_model import EnvironmentFile
-from .errors import InputError
+from .errors import InputError, InputErrors
 from .typed_config import build, deep_merge
 from .yaml_io import KeyPath, load_with_lines
 
@@ -31,6 +31,10 @@ class Layers:
     data: dict[str, Any]
     where: dict[KeyPath, tuple[str, int]]
     files: list[str]
+    #: The environment's own file says ``abstract: true`` (a layer; never inherited).
+    abstract: bool = False
+    #: The environments (not layers) it extends, nearest first: changing them changes it.
+    built_on: tuple[str, ...] = ()
 
     def locate(self, path: KeyPath) -> tuple[str | None, int | None]:
         for cut in range(len(path), -1, -1):
@@ -52,6 +56,11 @@ class Environment:
     layers: Layers | None = field(default=None, compare=False, repr=False)
 
     @property
+    def built_on(self) -> tuple[str, ...]:
+        """The environments (not layers) this one extends: a change to them changes it."""
+        return self.layers.built_on if self.layers else ()
+
+    @property
     def subsets(self) -> tuple[str, ...]:
         """Backend versions in subset order (v1, v2, ..., v10)."""
         return tuple(sorted(self.spec.apps.backend_versions, key=scenarios.version_key))
@@ -60,7 +69,7 @@ class Environment:
 def load_environment(root: Path, name: str) -> Environment:
     """Load, merge and check environment ``name``; raise InputError on any problem."""
     layers = load_layers(root, name)
-    if layers.data.get("abstract") is True:
+    if layers.abstract:
         raise InputError(f"environment '{name}' is a layer (abstract: true); render an environment "
                          "that extends it", file=layers.files[-1], line=layers.locate(("abstract",))[1])
     return environment_from_layers(name, layers)
@@ -74,9 +83,10 @@ def load_layers(root: Path, name: str) -> Layers:
 def environment_from_layers(name: str, layers: Layers) -> Environment:
     """Check merged ``layers`` against the model and the cross-key rules, and route traffic."""
     spec = build(EnvironmentFile, layers.data, layers.locate)
-    _check(spec, layers)
+    errors = _check(spec, layers)
     header = spec.traffic.header_route
     subsets = set(spec.apps.backend_versions)
+    routes = None
     try:
         routes = scenarios.resolve(
             spec.traffic.scenario,
@@ -84,16 +94,25 @@ def environment_from_layers(name: str, layers: Layers) -> Environment:
             scenarios.HeaderMatch(header.header, header.exact, header.subset) if header else None,
             subsets,
         )
-        for index, step in enumerate(spec.traffic.steps):
-            scenarios.check_weights(step, subsets, ("traffic", "steps", index))
     except scenarios.ScenarioError as exc:
-        file, line = layers.locate(exc.key)
-        raise InputError(str(exc), file=file, line=line) from None
+        errors.append(InputError(str(exc), file=layers.locate(exc.key)[0],
+                                 line=layers.locate(exc.key)[1]))
+    for index, step in enumerate(spec.traffic.steps):
+        try:
+            scenarios.check_weights(step, subsets, ("traffic", "steps", index))
+        except scenarios.ScenarioError as exc:
+            errors.append(InputError(str(exc), file=layers.locate(exc.key)[0],
+                                     line=layers.locate(exc.key)[1]))
+    if errors or routes is None:
+        raise errors[0] if len(errors) == 1 else InputErrors(errors)
     return Environment(name=name, files=tuple(layers.files), spec=spec, routes=routes,
                        layers=layers)
 
 
 def _load_layers(root: Path, name: str, chain: tuple[str, ...]) -> Layers:
+    if len(chain) >= MAX_EXTENDS:
+        raise InputError(f"'extends' chains more than {MAX_EXTENDS} files; layer fewer files",
+                         file=display(root, environment_file(root, chain[-1])), line=1)
     if name in chain:
         cycle = " -> ".join((*chain, name))
         raise InputError(f"'extends' forms a cycle ({cycle}); remove one of the links",
@@ -108,7 +127,8 @@ def _load_layers(root: Path, name: str, chain: tuple[str, ...]) -> Layers:
     own_where = {key: (shown, line) for key, line in lines.items()}
     parent = data.get("extends")
     if parent is None:
-        return Layers(data=data, where=own_where, files=[shown])
+        return Layers(data=data, where=own_where, files=[shown],
+                      abstract=data.get("abstract") is True)
     if not isinstance(parent, str):
         raise InputError("'extends' must name an environment, e.g. extends: base",
                          file=shown, line=lines.get(("extends",)))
@@ -121,7 +141,9 @@ def _load_layers(root: Path, name: str, chain: tuple[str, ...]) -> Layers:
     merged = merge_layer(base.data, child)
     merged.pop("abstract", None)
     where = {**base.where, **own_where}
-    return Layers(data=merged, where=where, files=[*base.files, shown])
+    parents = base.built_on if base.abstract else (parent, *base.built_on)
+    return Layers(data=merged, where=where, files=[*base.files, shown],
+                  abstract=data.get("abstract") is True, built_on=parents)
 
 
 def merge_layer(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -137,12 +159,13 @@ def merge_layer(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _check(spec: EnvironmentFile, layers: Layers) -> None:
-    """Rules that span keys (the types were checked by typed_config)."""
+def _check(spec: EnvironmentFile, layers: Layers) -> list[InputError]:
+    """Rules that span keys (the types were checked by typed_config): every one broken."""
+    errors: list[InputError] = []
 
     def fail(path: KeyPath, message: str) -> None:
         file, line = layers.locate(path)
-        raise InputError(message, file=file, line=line)
+        errors.append(InputError(message, file=file, line=line))
 
     if not spec.argocd.repo_url:
         fail(("argocd",), "argocd.repoURL is required; write this repository's git URL")
@@ -175,8 +198,15 @@ def _check(spec: EnvironmentFile, layers: Layers) -> None:
                 fail(("traffic", "headerRoute"),
                      f"traffic.headerRoute needs {key}; write header, exact and subset, e.g. "
                      "{header: x-canary, exact: \"true\", subset: v3}")
+                break
     if not spec.apps.backend_versions:
         fail(("apps", "backendVersions"), "apps.backendVersions needs at least one version (v1)")
+    for index, ack in enumerate(spec.validation.acknowledge):
+        if not ack.check or not ack.reason.strip():
+            fail(("validation", "acknowledge", index),
+                 f"validation.acknowledge[{index}] needs check and reason; write "
+                 "{check: RULE-ID, reason: why it is accepted}")
+    return errors
 
 
 def _gibibytes(size: str) -> float:

@@ -9,6 +9,12 @@ traceback.
 from __future__ import annotations
 
 
+def printable(text: str, limit: int = 200) -> str:
+    """``text`` for a message: control characters escaped, at most ``limit`` characters."""
+    out = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return out if len(out) <= limit else out[: limit - 3] + "..."
+
+
 class LabgenError(Exception):
     """Base class: a problem the user can fix. Exit code 2 (usage/input)."""
 
@@ -17,6 +23,12 @@ class LabgenError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+def one_line(text: str, limit: int = 2000) -> str:
+    """``text`` safe for one terminal line: control characters escaped, at most ``limit``."""
+    out = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return out if len(out) <= limit else out[: limit - 3] + "..."
 
     def __str__(self) -> str:
         return self.message
@@ -31,9 +43,23 @@ class InputError(LabgenError):
         where = ""
         if file is not None:
             where = f"{file}:{line}: " if line is not None else f"{file}: "
-        super().__init__(where + message)
+        super().__init__(one_line(where + message))
         self.file = file
         self.line = line
+
+
+class InputErrors(InputError):
+    """Several problems of one input at once: printed one ``error:`` line each."""
+
+    def __init__(self, errors: list[InputError], *, limit: int = 20) -> None:
+        shown = errors if len(errors) <= limit else errors[: limit - 1]
+        lines = [e.message for e in shown]
+        if len(errors) > limit:
+            lines.append(f"... and {len(errors) - len(shown)} more error(s); fix these first")
+        LabgenError.__init__(self, "\nerror: ".join(lines))
+        self.errors = errors
+        self.file = shown[0].file if shown else None
+        self.line = shown[0].line if shown else None
 
 
 class HelmError(LabgenError):

@@ -34,6 +34,9 @@ class Finding:
     #: :mod:`labgen.positions`, which fills them in).
     line: int = 0
     column: int = 0
+    #: The reason it was accepted ("" when it was not): acknowledged findings are listed
+    #: apart, never fail a run and are not raised by ``strict``.
+    acknowledged: str = ""
 
     @classmethod
     def at(cls, doc: Document, path: str, rule: str, severity: Severity, message: str) -> Finding:
@@ -51,6 +54,16 @@ class Finding:
         """``file:line:col: severity rule-id path: message`` (the text report's line)."""
         what = f"{self.path}: {self.message}" if self.path else self.message
         return f"{self.where}: {self.severity} {self.rule} {what}"
+
+
+@dataclass(frozen=True)
+class Acknowledgement:
+    """A finding accepted on purpose: rule ``check`` on ``resource`` (``Kind/ns/name`` or
+    ``Kind/name``; "" for every resource), with the reason."""
+
+    check: str
+    reason: str
+    resource: str = ""
 
 
 @dataclass(frozen=True)
@@ -74,13 +87,17 @@ class ValidationOptions:
     #: Workloads allowed host features, by exact identity (``namespace/Kind/name``), each
     #: with only the features it needs (components.py; the observability namespace).
     host_access_allowlist: tuple[HostGrant, ...] = field(default_factory=host_access_grants)
+    #: Findings accepted on purpose (an environment's ``validation.acknowledge``).
+    acknowledgements: tuple[Acknowledgement, ...] = ()
+    #: Rule id -> ``error``, ``warning`` or ``off`` (the repository configuration).
+    rule_levels: tuple[tuple[str, str], ...] = ()
 
 
 def finalize(findings: Iterable[Finding], options: ValidationOptions) -> list[Finding]:
     """Deduplicated, sorted findings; warnings become errors under ``strict``."""
     unique = set(findings)
     if options.strict:
-        unique = {replace(f, severity="error") for f in unique}
+        unique = {f if f.acknowledged else replace(f, severity="error") for f in unique}
     return sorted(unique, key=sort_key)
 
 
@@ -91,4 +108,5 @@ def sort_key(finding: Finding) -> tuple[str, int, int, int, str, str, str]:
 
 
 def has_errors(findings: Iterable[Finding]) -> bool:
-    return any(f.severity == "error" for f in findings)
+    """Whether a finding that was not acknowledged is an error."""
+    return any(f.severity == "error" and not f.acknowledged for f in findings)

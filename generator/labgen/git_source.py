@@ -74,3 +74,16 @@ def inputs_at(root: Path, ref: str) -> Iterator[Path]:
                 tar.extractall(target, filter="data")
         (target / layout.ENV_DIR).mkdir(exist_ok=True)
         yield target
+
+
+def changed_paths(root: Path, ref: str) -> set[str]:
+    """Paths (relative to ``root``) that differ between ``ref`` and the working tree,
+    untracked files included."""
+    commit = resolve_ref(root, ref)
+    changed = _git(root, "diff", "--name-only", "--relative", "--no-renames", commit, "--")
+    untracked = _git(root, "ls-files", "--others", "--exclude-standard")
+    for done in (changed, untracked):
+        if done.returncode != 0:
+            raise InputError(f"cannot compare with {ref}: {_first_line(done.stderr)}")
+    return {line for done in (changed, untracked)
+            for line in done.stdout.decode("utf-8", "replace").splitlines() if line}

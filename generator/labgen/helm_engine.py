@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import tempfile
 from collections.abc import Mapping
@@ -27,6 +28,11 @@ from typing import Any, Protocol
 from .errors import HelmError, InputError
 
 HELM_BINARY_ENV = "LABGEN_HELM_BINARY"
+#: Seconds a helm CLI run may take (``LABGEN_HELM_TIMEOUT``), and how much of its stderr a
+#: message shows.
+HELM_TIMEOUT_ENV = "LABGEN_HELM_TIMEOUT"
+DEFAULT_HELM_TIMEOUT = 120.0
+MESSAGE_CHARS = 500
 _SOURCE = re.compile(r"^# Source: (.+)$", re.MULTILINE)
 
 
@@ -96,9 +102,25 @@ class CliHelm:
         self.binary = str(path)
 
     def version(self) -> str:
-        out = subprocess.run([self.binary, "version", "--short"], capture_output=True, text=True,
-                             check=False)
-        return out.stdout.strip()
+        return self._run([self.binary, "version", "--short"], None).stdout.strip()
+
+    def _run(self, cmd: list[str], env: dict[str, str] | None) -> subprocess.CompletedProcess[str]:
+        timeout = _helm_timeout()
+        try:  # its own process group: on timeout helm and anything it started are stopped
+            with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                  errors="replace", env=env, start_new_session=True) as proc:
+                try:
+                    out, err = proc.communicate(timeout=timeout)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.communicate()
+                    raise HelmError(f"helm ({self.binary}) did not finish within {timeout:g} s "
+                                    f"and was stopped; check the binary, or raise "
+                                    f"{HELM_TIMEOUT_ENV}") from None
+                return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+        except OSError as exc:
+            raise HelmError(f"cannot run helm ({self.binary}): {exc.strerror}; fix "
+                            f"--helm-binary or {HELM_BINARY_ENV}") from None
 
     def render(
         self, chart: Path, values: Mapping[str, Any], *, release: str, namespace: str
@@ -108,9 +130,8 @@ class CliHelm:
             values_file.write_text(json.dumps(values), encoding="utf-8")
             cmd = [self.binary, "template", release, str(chart), "--namespace", namespace,
                    "--values", str(values_file), "--include-crds"]
-            result = subprocess.run(cmd, capture_output=True, text=True, check=False,
-                                    env={**os.environ, "HELM_CACHE_HOME": tmp,
-                                         "HELM_CONFIG_HOME": tmp, "HELM_DATA_HOME": tmp})
+            result = self._run(cmd, {**os.environ, "HELM_CACHE_HOME": tmp,
+                                     "HELM_CONFIG_HOME": tmp, "HELM_DATA_HOME": tmp})
         if result.returncode != 0:
             message = _one_line(Exception(result.stderr)) or f"exit code {result.returncode}"
             raise HelmError(f"helm failed to render {chart}: {message}")
@@ -123,8 +144,17 @@ def _tidy(text: str) -> str:
 
 
 def _one_line(exc: BaseException) -> str:
-    """Helm's multi-line messages folded onto one line."""
-    return " ".join(str(exc).split())
+    """Helm's multi-line messages folded onto one line, cut to :data:`MESSAGE_CHARS`."""
+    text = " ".join(str(exc)[: MESSAGE_CHARS * 4].split())
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return text if len(text) <= MESSAGE_CHARS else text[: MESSAGE_CHARS - 3] + "..."
+
+
+def _helm_timeout() -> float:
+    try:
+        return max(0.1, float(os.environ.get(HELM_TIMEOUT_ENV, DEFAULT_HELM_TIMEOUT)))
+    except ValueError:
+        return DEFAULT_HELM_TIMEOUT
 
 
 def split_template_output(stdout: str) -> dict[str, str]:

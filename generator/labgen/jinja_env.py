@@ -11,10 +11,9 @@ from typing import Any
 
 import jinja2
 import jinja2.bccache
-import yaml
 
 from .errors import TemplateError
-from .yaml_io import dump
+from .yaml_io import dump, scalar
 
 
 def _to_yaml(value: Any, indent: int = 0) -> str:
@@ -25,11 +24,6 @@ def _to_yaml(value: Any, indent: int = 0) -> str:
     return text
 
 
-def _to_scalar(value: Any) -> str:
-    """A value as one YAML scalar, quoted only where YAML would read it as something else
-    ("1.10" stays a string, a namespace called "on" stays a string)."""
-    text: str = yaml.safe_dump({"k": value}, default_flow_style=False, width=10**6)
-    return text[len("k: "):].rstrip("\n")
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
@@ -64,7 +58,7 @@ def environment() -> jinja2.Environment:
         autoescape=False,
     )
     env.filters["to_yaml"] = _to_yaml
-    env.filters["to_scalar"] = _to_scalar
+    env.filters["to_scalar"] = scalar
     env.filters["to_json"] = lambda value: json.dumps(value, sort_keys=True)
     return env
 

@@ -10,6 +10,7 @@ compared as text.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -34,6 +35,9 @@ class Change:
     what: Literal["resource", "file"]
     status: Status
     diff: tuple[str, ...]
+    #: Workshop: the participants with this same change (``key`` and ``diff`` then say
+    #: ``<cluster>`` for the participant's name); empty for one cluster's change.
+    participants: tuple[str, ...] = ()
 
 
 def resources(rendered: RenderedEnvironment | None) -> dict[str, str]:
@@ -88,6 +92,40 @@ def _compare(old: dict[str, str], new: dict[str, str],
             tofile=f"b/{key}" if after is not None else "/dev/null", lineterm="", n=3)
         changes.append(Change(key=key, what=what, status=status, diff=tuple(lines)))
     return changes
+
+
+PLACEHOLDER = "{cluster}"
+
+
+def by_participant(changes: list[Change], participants: Iterable[str]) -> list[Change]:
+    """A workshop's changes with the same change in several participants' folders merged
+    into one, naming them (a canary moving 29 clusters is one VirtualService diff)."""
+    names = sorted(participants, key=len, reverse=True)
+    if not names:
+        return changes
+    find = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, names)) + r")(?![\w-])")
+    groups: dict[tuple[str, str, tuple[str, ...]], list[tuple[str, Change]]] = {}
+    order: list[tuple[str, str, tuple[str, ...]]] = []
+    for change in changes:
+        found = find.search(change.key)
+        name = found.group(1) if found else ""
+        generic: tuple[str, str, tuple[str, ...]] = (change.key, change.status, change.diff) \
+            if not name else (
+            find.sub(PLACEHOLDER, change.key), change.status,
+            tuple(find.sub(PLACEHOLDER, line) for line in change.diff))
+        if generic not in groups:
+            order.append(generic)
+        groups.setdefault(generic, []).append((name, change))
+    out: list[Change] = []
+    for generic in order:
+        members = groups[generic]
+        if len(members) == 1 or not members[0][0]:
+            out.extend(change for _name, change in members)
+        else:
+            first = members[0][1]
+            out.append(Change(generic[0], first.what, first.status, generic[2],
+                              tuple(sorted(name for name, _change in members))))
+    return out
 
 
 def counts(changes: Iterable[Change], what: str = "resource") -> str:

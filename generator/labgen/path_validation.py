@@ -1,8 +1,8 @@
 """``labgen validate PATH...``: files validated as *part* of a cluster.
 
-References into namespaces with no Service (or workload) among the files
-given are not judged; each ``gitops/<env>/`` tree among them is validated as
-its own Argo CD world (its own cluster and project).
+References to objects that are not among the files given are not judged;
+each ``gitops/<env>/`` tree among them is validated as its own Argo CD world
+(its own cluster and project).
 """
 
 from __future__ import annotations
@@ -14,10 +14,12 @@ from . import layout
 from .errors import InputError
 from .findings import finalize
 from .manifests import Document
+from .repo_config import rule_levels
 from .results import Validation
 from .validation import ValidationOptions, validate_documents
 from .validation.files import load_paths
 from .validation.kube_schemas import schema_folder, supported_versions
+from .validation.reporters import rule_catalog
 
 #: Kubernetes minor for PATHS when none is given.
 DEFAULT_KUBERNETES_VERSION = "1.34"
@@ -31,7 +33,8 @@ def validate_paths(paths: Sequence[Path], *, root: Path | None, strict: bool,
     require_schemas(version)
     documents = load_paths(paths)
     options = ValidationOptions(kubernetes_version=version, strict=strict, crd_paths=crd_paths,
-                                repo_root=root, complete=False)
+                                repo_root=root, complete=False,
+                                rule_levels=rule_levels(root or Path.cwd(), rule_catalog()))
     findings = finalize((finding for group in _trees(documents)
                          for finding in validate_documents(group, options)), options)
     return Validation(tuple(findings), len(documents), () if documents else (NO_MANIFESTS,))

@@ -17,14 +17,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import yaml
 
 from .findings import Finding
 from .manifests import Document
+from .yaml_io import compose_all
 
-_Composer: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TOKEN = re.compile(r'"((?:[^"\\]|\\.)*)"|\[(\d+)\]|([^.\[\]"]+)')
 NULL_TAG = "tag:yaml.org,2002:null"
 
@@ -63,7 +62,7 @@ def document_nodes(text: str) -> list[yaml.Node]:
     """The non-empty documents of ``text`` as node trees, indexed as
     :func:`labgen.manifests.documents_of` indexes them."""
     try:
-        nodes = list(yaml.compose_all(text, Loader=_Composer))
+        nodes = compose_all(text)
     except yaml.YAMLError:
         return []
     return [n for n in nodes if not _is_empty(n)]

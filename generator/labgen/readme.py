@@ -24,6 +24,7 @@ def readme_text(env: Environment, apps: list[AppSpec],
     context: dict[str, Any] = dict(
         env=env.name, sources=", ".join(env.files), tree_dir=layout.tree_dir(env.name),
         env_file=layout.env_file(env.name),
+        built_on=[(name, layout.env_file(name)) for name in env.built_on],
         platform_title=_PLATFORM_TITLES[spec.cluster.platform],
         description=spec.description or f"Environment {env.name}",
         project=spec.argocd.project, argocd_namespace=spec.argocd.namespace,

@@ -16,8 +16,11 @@ charts) are listed and fingerprinted once for all its environments.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
+from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -120,24 +123,38 @@ class RenderCache:
                     return False
             except (OSError, UnicodeDecodeError):
                 return False
-        self.record(env_name, tree_dir, files)  # same content, new stamps
+        self.record(env_name, tree_dir, files, self.warnings(env_name))  # same content, new stamps
         return True
 
-    def record(self, env_name: str, tree_dir: str, files: tuple[str, ...]) -> None:
-        """Remember the inputs and the files now on disk (written only when it changes)."""
+    def warnings(self, env_name: str) -> dict[str, int]:
+        """Warnings per rule of the last render (a fresh tree still has them)."""
+        counts = self._recorded(env_name).get("warnings")
+        if not isinstance(counts, dict):
+            return {}
+        return {str(rule): n for rule, n in counts.items() if isinstance(n, int)}
+
+    def record(self, env_name: str, tree_dir: str, files: tuple[str, ...],
+               warnings: Mapping[str, int]) -> None:
+        """Remember the inputs, the files now on disk and the render's warnings per rule
+        (written only when it changes)."""
         path = self._cache_file(env_name)
         entry = {"inputs": self.inputs_digest(files), "files": read_owned(self.root / tree_dir),
-                 "stamp": self._quick_stamp(files, tree_dir)}
+                 "stamp": self._quick_stamp(files, tree_dir), "warnings": dict(warnings)}
         text = json.dumps(entry, indent=1, sort_keys=True) + "\n"
         try:
             if path.read_text(encoding="utf-8") == text:
                 return
         except OSError:
             pass
-        if not path.parent.is_dir():
-            path.parent.mkdir()
-            # Never committed, whatever the repository's own .gitignore says.
-            (path.parent / ".gitignore").write_text("*\n", encoding="utf-8")
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        try:
+            if not path.parent.is_dir():
+                path.parent.mkdir()
+                # Never committed, whatever the repository's own .gitignore says.
+                (path.parent / ".gitignore").write_text("*\n", encoding="utf-8")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(path)
+        except OSError:  # a full or read-only disk: the tree is written; the next run renders
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+                path.unlink(missing_ok=True)  # a stale entry must not claim freshness

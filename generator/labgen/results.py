@@ -6,8 +6,11 @@ Commands turn these into lines; tests assert on them directly.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from . import layout
 
 if TYPE_CHECKING:
     from .access import Access, ClusterAccess
@@ -27,8 +30,10 @@ class TreeWrite:
     #: Files written and removed (both empty: up to date).
     changed: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
-    #: Validation findings below error level.
+    #: Validation findings below error level (empty when cached: see ``warning_rules``).
     warnings: tuple[Finding, ...] = ()
+    #: Warnings per rule, ``(("nodeport-exposure", 4),)``; kept by the render cache too.
+    warning_rules: tuple[tuple[str, int], ...] = ()
     #: Files in the tree labgen did not write (kept).
     foreign: tuple[str, ...] = ()
     #: True when the inputs did not change and nothing was rendered.
@@ -46,15 +51,20 @@ class TreeWrite:
 
     def warnings_summary(self) -> str | None:
         """One line for the warnings: counts per rule and where to see them all."""
-        return warnings_line(self.tree_dir, self.name, self.warnings)
+        return warnings_line(self.tree_dir, self.name, dict(self.warning_rules))
 
 
-def warnings_line(tree_dir: str, env_name: str, warnings: tuple[Finding, ...]) -> str | None:
-    if not warnings:
+def rule_counts(findings: Iterable[Finding]) -> tuple[tuple[str, int], ...]:
+    """``((rule, count), ...)`` of ``findings``, sorted by rule."""
+    return tuple(sorted(Counter(finding.rule for finding in findings).items()))
+
+
+def warnings_line(tree_dir: str, env_name: str, rules: Mapping[str, int]) -> str | None:
+    """``gitops/oke: 4 warning(s) (nodeport-exposure x4); list them with: ...`` or None."""
+    if not rules:
         return None
-    rules = Counter(finding.rule for finding in warnings)
     summary = ", ".join(f"{rule} x{count}" for rule, count in sorted(rules.items()))
-    return (f"{tree_dir}: {len(warnings)} warning(s) ({summary}); "
+    return (f"{tree_dir}: {sum(rules.values())} warning(s) ({summary}); "
             f"list them with: labgen validate --env {env_name}")
 
 
@@ -94,6 +104,10 @@ class TrafficView:
     routes: Routes
     #: ``step 1 of 3: ...`` when the environment declares ``traffic.steps``.
     rollout: str | None
+    #: Workshop: the participants whose own overrides route differently, with their routes.
+    overrides: tuple[tuple[str, Routes], ...] = ()
+    #: Workshop: how many participants there are.
+    participants: int = 0
 
 
 @dataclass(frozen=True)
@@ -109,6 +123,24 @@ class TrafficEdit:
     trees: tuple[TreeWrite, ...]
     #: Where the rollout stands afterwards (promote/rollback), else None.
     rollout: str | None = None
+
+    def also_changes(self) -> list[str]:
+        """The environments built on the edited file that changed with it, said plainly:
+        ``workshop (29 clusters), built on environments/oke.yaml``."""
+        out = []
+        for tree in self.trees[1:]:
+            if not tree.wrote:
+                continue
+            clusters = sum(1 for rel in tree.changed if _is_participant_values(rel))
+            what = f"{tree.name} ({clusters} clusters)" if clusters else tree.name
+            out.append(f"{what}, built on {self.file}")
+        return out
+
+
+def _is_participant_values(rel: str) -> bool:
+    parts = rel.split("/")
+    return (len(parts) == 3 and parts[0] == layout.PARTICIPANTS_DIR
+            and parts[2] == layout.VALUES_FILE)
 
 
 @dataclass(frozen=True)
@@ -148,6 +180,8 @@ class EnvironmentInfo:
     name: str
     files: tuple[str, ...]
     description: str
+    #: Other renderable environments this one extends: changing them changes it too.
+    built_on: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

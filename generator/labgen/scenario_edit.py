@@ -251,12 +251,20 @@ def _load_edited(root: Path, name: str, file_name: str, text: str) -> tuple[Envi
 def _replace_text(path: Path, text: str) -> None:
     """Replace ``path``'s content atomically (write beside it, then rename)."""
     mode = path.stat().st_mode & 0o777
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise InputError(f"cannot write the edited file ({exc.strerror}); it is unchanged: fix "
+                         "the cause and run the command again", file=str(path)) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
         os.chmod(temp, mode)
         os.replace(temp, path)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise InputError(f"cannot write the edited file ({exc.strerror}); it is unchanged: fix "
+                         "the cause and run the command again", file=str(path)) from None
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise

@@ -64,15 +64,28 @@ class TrafficChange:
 def traffic_changes(base_routes: Routes | None, head_routes: Routes | None,
                     base_clusters: dict[str, Routes],
                     head_clusters: dict[str, Routes]) -> list[TrafficChange]:
-    """The traffic summary: the environment's, or per participant cluster in a workshop
-    (changed clusters only, or one line saying none changed)."""
+    """The traffic summary: the environment's, or for a workshop one line per group of
+    participants with the same change (changed groups first), so thirty clusters with one
+    change read as one line."""
     if not base_clusters and not head_clusters:
         return [TrafficChange(base_routes, head_routes)]
     names = sorted(set(base_clusters) | set(head_clusters))
-    changed = [TrafficChange(base_clusters.get(n), head_clusters.get(n), where=f"{n}: ")
-               for n in names if base_clusters.get(n) != head_clusters.get(n)]
-    return changed or [TrafficChange(base_routes, head_routes,
-                                     where=f"all {len(names)} clusters: ")]
+    groups: dict[tuple[Routes | None, Routes | None], list[str]] = {}
+    for name in names:
+        groups.setdefault((base_clusters.get(name), head_clusters.get(name)), []).append(name)
+    if len(groups) == 1 and next(iter(groups))[0] == next(iter(groups))[1]:
+        (base, head), = groups
+        return [TrafficChange(base, head, where=f"all {len(names)} clusters: ")]
+    ordered = sorted(groups.items(), key=lambda item: (item[0][0] == item[0][1], item[1][0]))
+    return [TrafficChange(base, head, where=participants_label(members) + ": ")
+            for (base, head), members in ordered]
+
+
+def participants_label(names: list[str]) -> str:
+    """``team-02``, ``team-01, team-03`` or ``29 clusters (team-01, team-03, … team-30)``."""
+    if len(names) <= 2:
+        return ", ".join(names)
+    return f"{len(names)} clusters ({names[0]}, {names[1]}, … {names[-1]})"
 
 
 def _split(routes: Routes) -> str:

@@ -7,7 +7,12 @@ so the schema and the checks cannot disagree.
 
 Field names are snake_case in Python and camelCase in YAML. Constraints live in
 ``field(metadata=...)``: ``doc``, ``minimum``, ``maximum``, ``pattern`` and
-``hint`` (what to write instead when the pattern fails).
+``hint`` (what to write instead when the pattern fails), ``max_length``,
+``format`` (a named check from :mod:`labgen.value_formats`) and ``multiline``
+(text fields refuse control characters unless it is set).
+
+Errors are collected: one run reports every bad key and value of the input
+(at most :data:`MAX_ERRORS`) as one :class:`InputErrors`.
 """
 
 from __future__ import annotations
@@ -20,7 +25,8 @@ import typing
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, TypeVar, get_args, get_origin
 
-from .errors import InputError
+from . import value_formats
+from .errors import InputError, InputErrors, printable
 from .yaml_io import KeyPath
 
 T = TypeVar("T")
@@ -56,19 +62,43 @@ def dotted(path: KeyPath) -> str:
     return out or "(top level)"
 
 
+#: Most errors one run reports (the rest are counted).
+MAX_ERRORS = 20
+
+
+class _Skip(Exception):
+    """One value failed (recorded); its parent goes on with the next key."""
+
+
 class _Converter:
     def __init__(self, locate: Locator) -> None:
         self.locate = locate
+        self.errors: list[InputError] = []
+
+    def record(self, path: KeyPath, message: str) -> None:
+        file, line = self.locate(path)
+        self.errors.append(InputError(message, file=file, line=line))
 
     def fail(self, path: KeyPath, message: str) -> typing.NoReturn:
-        file, line = self.locate(path)
-        raise InputError(message, file=file, line=line)
+        self.record(path, message)
+        raise _Skip
+
+    def attempt(self, tp: Any, value: Any, path: KeyPath, meta: Mapping[str, Any]) -> Any:
+        """``convert``, recording a failure instead of stopping at it."""
+        try:
+            return self.convert(tp, value, path, meta)
+        except _Skip:
+            return None
 
     def convert(self, tp: Any, value: Any, path: KeyPath, meta: Mapping[str, Any]) -> Any:
         origin = get_origin(tp)
         if dataclasses.is_dataclass(tp) and isinstance(tp, type):
             return self.dataclass(tp, value, path)
         if tp is Any:
+            problem = value_formats.json_problem(value)
+            if problem is not None:
+                where, what = problem
+                self.fail((*path, *where), f"{dotted((*path, *where))}: {what}")
             return _freeze(value)
         if origin in (types.UnionType, typing.Union):
             options = [a for a in get_args(tp) if a is not type(None)]
@@ -77,9 +107,9 @@ class _Converter:
             return self.convert(options[0], value, path, meta)
         if origin is Literal:
             allowed = get_args(tp)
-            if value not in allowed:
+            if not isinstance(value, str | bool | int) or value not in allowed:
                 choices = ", ".join(str(a) for a in allowed)
-                self.fail(path, f"{dotted(path)}: '{value}' is not one of: {choices}")
+                self.fail(path, f"{dotted(path)}: {_shown(value)} is not one of: {choices}")
             return value
         if origin in (Mapping, dict) or origin is typing.Mapping:
             _key_tp, value_tp = get_args(tp)
@@ -87,17 +117,24 @@ class _Converter:
                 self.fail(path, f"{dotted(path)}: expected a mapping, got {_kind(value)}")
             out = {}
             for key, item in value.items():
-                if not isinstance(key, str):
-                    self.fail((*path, key), f"{dotted(path)}: key {key!r} must be a string")
-                self.check_pattern(meta.get("key_pattern"), meta.get("key_hint"), key, (*path, key))
-                out[key] = self.convert(value_tp, item, (*path, key), meta.get("item", {}))
+                try:
+                    if not isinstance(key, str):
+                        self.fail((*path, key), f"{dotted(path)}: key {_shown(key)} must be a "
+                                                "string")
+                    self.check_text(key, (*path, key), {})
+                    self.check_pattern(meta.get("key_pattern"), meta.get("key_hint"), key,
+                                       (*path, key))
+                    self.check_format(meta.get("key_format"), key, (*path, key))
+                except _Skip:
+                    continue
+                out[key] = self.attempt(value_tp, item, (*path, key), meta.get("item", {}))
             return types.MappingProxyType(dict(sorted(out.items())))
         if origin is tuple:
             (item_tp, _ellipsis) = get_args(tp)
             if not isinstance(value, list):
                 self.fail(path, f"{dotted(path)}: expected a list, got {_kind(value)}")
             return tuple(
-                self.convert(item_tp, item, (*path, i), meta.get("item", {}))
+                self.attempt(item_tp, item, (*path, i), meta.get("item", {}))
                 for i, item in enumerate(value)
             )
         return self.scalar(tp, value, path, meta)
@@ -112,19 +149,39 @@ class _Converter:
                 self.fail(path, f"{dotted(path)}: expected an integer, got {_kind(value)}")
             low, high = meta.get("minimum"), meta.get("maximum")
             if (low is not None and value < low) or (high is not None and value > high):
-                self.fail(path, f"{dotted(path)}: {value} is outside {low}..{high}")
+                self.fail(path, f"{dotted(path)}: {_shown(value)} is outside {low}..{high}")
             return value
         if tp is str:
             if not isinstance(value, str):
                 self.fail(path, f"{dotted(path)}: expected a string, got {_kind(value)}; "
                                 "put the value in quotes")
+            self.check_text(value, path, meta)
             self.check_pattern(meta.get("pattern"), meta.get("hint"), value, path)
+            self.check_format(meta.get("format"), value, path)
             return value
         raise TypeError(f"unsupported annotation {tp!r} at {dotted(path)}")  # a bug, not input
 
     def check_pattern(self, pattern: str | None, hint: str | None, value: str, path: KeyPath) -> None:
         if pattern and not re.fullmatch(pattern, value):
-            self.fail(path, f"{dotted(path)}: '{value}' is invalid; {hint or 'must match ' + pattern}")
+            self.fail(path, f"{dotted(path)}: {_shown(value)} is invalid; "
+                            f"{hint or 'must match ' + pattern}")
+
+    def check_format(self, name: str | None, value: str, path: KeyPath) -> None:
+        problem = value_formats.check(name, value) if name else None
+        if problem is not None:
+            self.fail(path, f"{dotted(path)}: {_shown(value)} is invalid; {problem}")
+
+    def check_text(self, value: str, path: KeyPath, meta: Mapping[str, Any]) -> None:
+        """No control characters (nor lone surrogates) in text; ``multiline`` allows newlines."""
+        allowed = "\n" if meta.get("multiline") else ""
+        bad = next((c for c in value if value_formats.is_control(c) and c not in allowed), None)
+        if bad is not None:
+            self.fail(path, f"{dotted(path)}: {_shown(value)} contains the control character "
+                            f"{bad!r}; remove it (write plain text on one line)")
+        max_length = meta.get("max_length")
+        if max_length is not None and len(value) > max_length:
+            self.fail(path, f"{dotted(path)}: {_shown(value)} is {len(value)} characters long, "
+                            f"more than {max_length}; shorten it")
 
     def dataclass(self, cls: type[T], value: Any, path: KeyPath) -> T:
         if value is None:
@@ -139,16 +196,21 @@ class _Converter:
                 fix = f"did you mean '{close[0]}'?" if close else (
                     "valid keys: " + ", ".join(sorted(fields))
                 )
-                self.fail((*path, key), f"unknown key '{dotted((*path, key))}'; {fix}")
+                self.record((*path, key), f"unknown key '{printable(dotted((*path, key)))}'; {fix}")
         kwargs = {}
+        failed = False
         for key, f in fields.items():
             if key in value:
-                kwargs[f.name] = self.convert(hints[f.name], value[key], (*path, key), f.metadata)
+                try:
+                    kwargs[f.name] = self.convert(hints[f.name], value[key], (*path, key),
+                                                  f.metadata)
+                except _Skip:
+                    failed = True
             elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-                if dataclasses.is_dataclass(hints[f.name]):
-                    kwargs[f.name] = self.dataclass(hints[f.name], {}, (*path, key))
-                else:
-                    self.fail(path, f"{dotted(path)}: missing required key '{key}'")
+                self.record(path, f"{dotted(path)}: missing required key '{key}'")
+                failed = True
+        if failed or self.errors:
+            raise _Skip  # the object cannot be built; the errors are recorded
         return cls(**kwargs)
 
 
@@ -157,7 +219,24 @@ def _kind(value: Any) -> str:
         return "nothing (null)"
     names = {bool: "a boolean", int: "an integer", float: "a number", str: "a string",
              list: "a list", dict: "a mapping"}
-    return f"{names.get(type(value), type(value).__name__)} ({value!r})"[:80]
+    return f"{names.get(type(value), type(value).__name__)} ({_short_repr(value)})"
+
+
+def _shown(value: Any) -> str:
+    """A value in a message: at most ~80 characters, control characters escaped."""
+    return f"'{printable(value, 80)}'" if isinstance(value, str) else _short_repr(value)
+
+
+def _short_repr(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**60:
+        return f"an integer of {len(str(abs(value)))} digits"
+    if isinstance(value, str):
+        return printable(repr(value[:100]), 80)
+    text = repr(value) if not isinstance(value, dict | list) or len(value) < 10 else ""
+    if len(text) > 80 or not text:
+        return "{...}" if isinstance(value, dict) else "[...]" if isinstance(value, list) \
+            else printable(text, 80)
+    return printable(text, 80)
 
 
 def _freeze(value: Any) -> Any:
@@ -192,8 +271,16 @@ def deep_merge(base: dict[str, Any], over: dict[str, Any], *, null_deletes: bool
 
 
 def build(cls: type[T], data: Any, locate: Locator) -> T:
-    """Check ``data`` against ``cls`` and return the typed, frozen object."""
-    return _Converter(locate).dataclass(cls, data, ())
+    """Check ``data`` against ``cls`` and return the typed, frozen object.
+
+    Raises :class:`InputErrors` listing every problem (at most :data:`MAX_ERRORS`).
+    """
+    converter = _Converter(locate)
+    try:
+        return converter.dataclass(cls, data, ())
+    except _Skip:
+        ordered = sorted(converter.errors, key=lambda e: (e.file or "", e.line or 0))
+        raise InputErrors(ordered, limit=MAX_ERRORS) from None
 
 
 # --- JSON Schema --------------------------------------------------------------------------
@@ -231,8 +318,10 @@ def _schema_for(tp: Any, meta: Mapping[str, Any]) -> dict[str, Any]:
     if origin in (Mapping, dict):
         out = {"type": "object",
                "additionalProperties": _schema_for(get_args(tp)[1], meta.get("item", {}))}
-        if meta.get("key_pattern"):
-            out["propertyNames"] = {"pattern": f"^(?:{meta['key_pattern']})$"}
+        key_pattern = meta.get("key_pattern") or \
+            value_formats.SCHEMA_PATTERNS.get(meta.get("key_format", ""))
+        if key_pattern:
+            out["propertyNames"] = {"pattern": f"^(?:{key_pattern})$"}
         return out
     if origin is tuple:
         return {"type": "array", "items": _schema_for(get_args(tp)[0], meta.get("item", {}))}
@@ -247,7 +336,10 @@ def _schema_for(tp: Any, meta: Mapping[str, Any]) -> dict[str, Any]:
         return out
     if tp is str:
         out = {"type": "string"}
-        if meta.get("pattern"):
-            out["pattern"] = f"^(?:{meta['pattern']})$"
+        pattern = meta.get("pattern") or value_formats.SCHEMA_PATTERNS.get(meta.get("format", ""))
+        if pattern:
+            out["pattern"] = f"^(?:{pattern})$"
+        if meta.get("max_length") is not None:
+            out["maxLength"] = meta["max_length"]
         return out
     raise TypeError(f"unsupported annotation {tp!r}")

@@ -9,7 +9,9 @@
 
 A :class:`Workspace` owns what the use cases share: the Helm engine (created
 on first need, so commands that never render never load Helm), the render
-cache and the rule for naming environments. Every method returns data
+cache, the repository lock (:mod:`labgen.repo_lock`: one writer at a time,
+readers of ``gitops/`` never see a tree half-swapped) and the rule for naming
+environments. Every method returns data
 (:mod:`labgen.results`) and prints nothing; errors are
 :class:`~labgen.errors.LabgenError`.
 """
@@ -17,6 +19,7 @@ cache and the rule for naming environments. Every method returns data
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,6 +37,7 @@ from .results import (
     TrafficView,
     TreeWrite,
     Validation,
+    rule_counts,
 )
 
 if TYPE_CHECKING:
@@ -75,6 +79,18 @@ class Workspace:
                     else engine_identity(getattr(self._engine, "binary", None)))
         return RenderCache(self.root, identity)
 
+    def writing(self) -> AbstractContextManager[None]:
+        """The repository lock, exclusive: around every change to files."""
+        from .repo_lock import repo_lock
+
+        return repo_lock(self.root)
+
+    def reading(self) -> AbstractContextManager[None]:
+        """The repository lock, shared: around reading ``gitops/`` as a whole."""
+        from .repo_lock import repo_lock
+
+        return repo_lock(self.root, shared=True)
+
     def select(self, names: Sequence[str], all_envs: bool = False) -> list[str]:
         """The environments a command names: ``names`` (``--env``), or every one (``--all``)."""
         if all_envs == bool(names):
@@ -93,9 +109,11 @@ class Workspace:
 
     def validated(self, name: str, *, strict: bool = False) -> tuple[RenderedEnvironment,
                                                                     tuple[Finding, ...]]:
-        """Render and validate; FindingsError on errors, else the rendering and its warnings."""
+        """Render and validate; FindingsError on errors, else the rendering and its warnings
+        (acknowledged findings left out)."""
         rendered = self.rendered(name)
-        findings = self._findings_of(rendered, strict=strict)
+        findings = tuple(f for f in self._findings_of(rendered, strict=strict)
+                         if not f.acknowledged)
         errors = [f for f in findings if f.severity == "error"]
         if errors:
             listing = "\n".join(str(f) for f in errors)
@@ -109,12 +127,19 @@ class Workspace:
         return validate_rendered(self.root, rendered, strict=strict, crd_paths=crd_paths)
 
     def _write(self, rendered: RenderedEnvironment, warnings: tuple[Finding, ...]) -> TreeWrite:
+        from .drift import synced_foreign, synced_message
         from .render import write_rendered
 
+        synced = synced_foreign(self.root, rendered)
+        if synced:
+            more = f" (and {len(synced) - 1} more)" if len(synced) > 1 else ""
+            raise InputError(synced_message(rendered, synced[0]) + more,
+                             file=f"{rendered.tree_dir}/{synced[0]}")
         result = write_rendered(self.root, rendered)
-        self.cache.record(rendered.env.name, rendered.tree_dir, rendered.env.files)
+        rules = rule_counts(warnings)
+        self.cache.record(rendered.env.name, rendered.tree_dir, rendered.env.files, dict(rules))
         return TreeWrite(rendered.env.name, rendered.tree_dir, tuple(result.changed),
-                         tuple(result.removed), warnings, tuple(result.foreign))
+                         tuple(result.removed), warnings, rules, tuple(result.foreign))
 
     # --- use cases ------------------------------------------------------------------------
 
@@ -125,49 +150,74 @@ class Workspace:
         out = []
         for name in available_environments(self.root):
             env = load_environment(self.root, name)
-            out.append(EnvironmentInfo(name, env.files, env.spec.description))
+            out.append(EnvironmentInfo(name, env.files, env.spec.description, env.built_on))
         return out
 
-    def render(self, names: Sequence[str] = (), *, all_envs: bool = False, force: bool = False,
-               progress: Progress | None = None) -> list[TreeWrite]:
-        """Render, validate and write each environment; skip those whose inputs did not change."""
-        selected = self.select(names, all_envs)
-        return [self._render_one(name, force) for name in (progress or list)(selected)]
+    def changed_since(self, ref: str) -> list[str]:
+        """The environments a change since git ref ``ref`` touches: their files, their tree,
+        or the charts every environment renders (``labgen envs --changed-since``)."""
+        from .env_files import available_environments, input_files
+        from .git_source import changed_paths
 
-    def _render_one(self, name: str, force: bool) -> TreeWrite:
+        paths = changed_paths(self.root, ref)
+        charts = any(p.startswith(f"{layout.CHARTS_DIR}/") for p in paths)
+        return [name for name in available_environments(self.root)
+                if charts or paths & set(input_files(self.root, name))
+                or any(p.startswith(f"{layout.tree_dir(name)}/") for p in paths)]
+
+    def render(self, names: Sequence[str] = (), *, all_envs: bool = False, force: bool = False,
+               strict: bool = False, progress: Progress | None = None) -> list[TreeWrite]:
+        """Render, validate and write each environment; skip those whose inputs did not change
+        (``strict``: warnings that are not acknowledged are errors, and nothing is skipped)."""
+        selected = self.select(names, all_envs)
+        with self.writing():
+            return [self._render_one(name, force, strict)
+                    for name in (progress or list)(selected)]
+
+    def _render_one(self, name: str, force: bool, strict: bool = False) -> TreeWrite:
         from .env_files import input_files
 
         tree_dir = layout.tree_dir(name)
-        if not force and self.cache.is_fresh(name, tree_dir, input_files(self.root, name)):
-            return TreeWrite(name, tree_dir, cached=True)
-        rendered, warnings = self.validated(name)
+        if not force and not strict and self.cache.is_fresh(name, tree_dir,
+                                                            input_files(self.root, name)):
+            rules = tuple(sorted(self.cache.warnings(name).items()))
+            return TreeWrite(name, tree_dir, warning_rules=rules, cached=True)
+        rendered, warnings = self.validated(name, strict=strict)
         return self._write(rendered, warnings)
 
     def check(self, names: Sequence[str] = (), *, all_envs: bool = False,
               strict: bool = False) -> CheckReport:
         """Re-render in memory and compare with ``gitops/``; validate each rendering."""
-        from .drift import drift_of, orphan_trees
+        from .drift import drift_of, leftover_staging, orphan_trees
 
         selected = self.select(names, all_envs)
-        orphans = tuple(orphan_trees(self.root, selected)) if all_envs else ()
+        with self.reading():
+            leftovers = leftover_staging(self.root)
+        orphans = (*leftovers, *(orphan_trees(self.root, selected) if all_envs else ()))
         checks = []
         for name in selected:
             rendered = self.rendered(name)
-            findings = self._findings_of(rendered, strict=strict)
+            findings = [f for f in self._findings_of(rendered, strict=strict)
+                        if not f.acknowledged]
+            with self.reading():  # never a tree half-way through a swap
+                drifts = tuple(drift_of(self.root, rendered))
             checks.append(EnvCheck(
-                name, rendered.tree_dir, tuple(drift_of(self.root, rendered)),
+                name, rendered.tree_dir, drifts,
                 tuple(f for f in findings if f.severity == "error"),
                 tuple(f for f in findings if f.severity != "error")))
         return CheckReport(orphans, tuple(checks))
 
     def traffic(self, name: str) -> TrafficView:
         """The current traffic scenario of ``name`` and where its rollout stands."""
+        from .clusters import expand_clusters
         from .environment import load_environment
         from .rollout import rollout_of
 
         env = load_environment(self.root, name)
         rollout = rollout_of(env).describe() if env.spec.traffic.steps else None
-        return TrafficView(env.name, env.files, env.routes, rollout)
+        participants = expand_clusters(env)
+        overrides = tuple((p.name, p.env.routes) for p in participants if p.env.routes != env.routes)
+        return TrafficView(env.name, env.files, env.routes, rollout, overrides, len(participants))
 
     def change_traffic(self, name: str, scenario: str,
                        weights: Mapping[str, int] | None = None) -> TrafficEdit:
@@ -177,15 +227,16 @@ class Workspace:
         from .environment import load_environment
         from .scenario_edit import apply_edit, plan_traffic_edit
 
-        before = load_environment(self.root, name).routes
-        edit = plan_traffic_edit(self.root, name, scenario, weights)
+        with self.writing():  # read, edit and re-render as one writer: no edit is lost
+            before = load_environment(self.root, name).routes
+            edit = plan_traffic_edit(self.root, name, scenario, weights)
 
-        def rerender() -> tuple[TreeWrite, ...]:
-            # Render and validate all first: a failure writes no tree (and restores the file).
-            renders = [self.validated(other) for other in (name, *edit.dependents)]
-            return tuple(self._write(rendered, warnings) for rendered, warnings in renders)
+            def rerender() -> tuple[TreeWrite, ...]:
+                # Render and validate all first: a failure writes no tree (and restores the file).
+                renders = [self.validated(other) for other in (name, *edit.dependents)]
+                return tuple(self._write(rendered, warnings) for rendered, warnings in renders)
 
-        trees = apply_edit(edit, rerender)
+            trees = apply_edit(edit, rerender)
         return TrafficEdit(edit.display, edit.changed, before, edit.env.routes, trees)
 
     def step(self, name: str, delta: int) -> TrafficEdit:
@@ -196,9 +247,10 @@ class Workspace:
         from .rollout import rollout_of
         from .scenarios import CUSTOM
 
-        target = rollout_of(load_environment(self.root, name)).target(delta)
-        edit = self.change_traffic(name, CUSTOM, target)
-        return replace(edit, rollout=self.traffic(name).rollout)
+        with self.writing():  # the step is read and written under one lock
+            target = rollout_of(load_environment(self.root, name)).target(delta)
+            edit = self.change_traffic(name, CUSTOM, target)
+            return replace(edit, rollout=self.traffic(name).rollout)
 
     def validate_env(self, name: str, *, strict: bool = False,
                      crd_paths: tuple[Path, ...] = ()) -> Validation:
@@ -219,8 +271,12 @@ class Workspace:
 
         _require(crd_paths)
         root = self.root if (self.root / layout.ENV_DIR).is_dir() else None
-        return validate_paths(paths, root=root, strict=strict, crd_paths=crd_paths,
-                              kubernetes_version=kubernetes_version)
+        if root is None:
+            return validate_paths(paths, root=root, strict=strict, crd_paths=crd_paths,
+                                  kubernetes_version=kubernetes_version)
+        with self.reading():  # files of gitops/ are never read half-way through a swap
+            return validate_paths(paths, root=root, strict=strict, crd_paths=crd_paths,
+                                  kubernetes_version=kubernetes_version)
 
     def diff(self, name: str, base: str = "HEAD", head: str | None = None) -> DiffReport:
         """Render ``name`` at git ref ``base`` and at ``head`` (the working tree when None)."""
@@ -242,7 +298,8 @@ class Workspace:
         text = bootstrap_text(rendered)
         if apply_to is None:
             return Bootstrap(text)
-        return Bootstrap(text, write_bootstrap(apply_to, text))
+        with self.writing():
+            return Bootstrap(text, write_bootstrap(apply_to, text))
 
 
 def _require(crd_paths: tuple[Path, ...]) -> None:

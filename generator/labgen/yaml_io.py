@@ -28,6 +28,8 @@ KeyPath = tuple[str | int, ...]
 MAX_INPUT_BYTES = 1_000_000
 #: Biggest number of nodes a document may expand to (defeats alias bombs).
 MAX_NODES = 100_000
+#: Deepest nesting of mappings and lists an input may have (environment files need ~10).
+MAX_DEPTH = 64
 
 
 #: Composes the node graph (with line marks); libyaml's parser when PyYAML has it.
@@ -42,19 +44,48 @@ def load_with_lines(path: Path, display: str | None = None) -> tuple[Any, dict[K
     The same unchanged file is parsed once per process (layers are shared).
     """
     name = display or str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", file=name) from None
+    raw = read_regular(path, name)
     data, lines = _load_bytes(raw, name)
     return copy.deepcopy(data), dict(lines)
+
+
+def read_regular(path: Path, name: str, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes (FIFOs and devices refused
+    without blocking; one byte more than the limit is read to tell it is too big)."""
+    import os
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror}", file=name) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise InputError("is a folder, not a file; an environment is one file "
+                             "environments/<name>.yaml", file=name)
+        if not stat.S_ISREG(mode):
+            raise InputError("is not a regular file (a FIFO, socket or device); an environment "
+                             "file must be a plain file", file=name)
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror}", file=name) from None
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
 
 
 @functools.lru_cache(maxsize=256)
 def _load_bytes(raw: bytes, name: str) -> tuple[Any, dict[KeyPath, int]]:
     if len(raw) > MAX_INPUT_BYTES:
         raise InputError(
-            f"file is {len(raw)} bytes, more than the {MAX_INPUT_BYTES} labgen accepts; "
+            f"file is more than the {MAX_INPUT_BYTES} bytes labgen accepts; "
             "split it or remove the bulk",
             file=name,
         )
@@ -70,15 +101,25 @@ def loads_with_lines(text: str, name: str) -> tuple[Any, dict[KeyPath, int]]:
     """Like :func:`load_with_lines` for text already in memory."""
     try:
         return _compose_and_construct(_Composer, text, name)
-    except InputError:
+    except _SyntaxError:
         if _Composer is yaml.SafeLoader:
             raise
     # libyaml's messages are terser: parse again with PyYAML's own parser for the error.
-    return _compose_and_construct(yaml.SafeLoader, text, name)
+    try:
+        return _compose_and_construct(yaml.SafeLoader, text, name)
+    except RecursionError:  # PyYAML's composer recurses; libyaml's did not
+        raise InputError("document is nested too deeply; flatten it", file=name) from None
+
+
+class _SyntaxError(InputError):
+    """Malformed YAML (worth a second parse for PyYAML's wording)."""
 
 
 def _compose_and_construct(loader_class: Any, text: str, name: str) -> tuple[Any, dict[KeyPath, int]]:
-    loader = loader_class(text)
+    try:
+        loader = loader_class(text)
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(exc, text, name) from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -90,20 +131,55 @@ def _compose_and_construct(loader_class: Any, text: str, name: str) -> tuple[Any
         line = mark.line + 1 if mark is not None else None
         problem = exc.problem or exc.context or "invalid YAML"
         hint = "; indent with spaces, not tabs" if "'\\t'" in problem else ""
-        raise InputError(f"invalid YAML: {problem}{hint}", file=name, line=line) from None
+        raise _SyntaxError(f"invalid YAML: {problem}{hint}", file=name, line=line) from None
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(exc, text, name) from None
     except yaml.YAMLError as exc:
-        raise InputError(f"invalid YAML: {exc}", file=name) from None
+        raise InputError(f"invalid YAML: {_first_line(exc)}", file=name) from None
     except RecursionError:
         raise InputError("document is nested too deeply; flatten it", file=name) from None
+    except (ValueError, TypeError, ArithmeticError, AttributeError, LookupError) as exc:
+        # A constructor refused a scalar: `!!int x`, a 5000-digit integer, `!!timestamp x`.
+        node = _last_node[0]
+        if "integer string conversion" in str(exc):
+            what = "an integer with more than 4300 digits"
+        elif isinstance(node, yaml.ScalarNode):
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            shown = node.value if len(node.value) <= 60 else node.value[:57] + "..."
+            what = f"{shown!r} is not a valid {tag}"
+        else:
+            what = _first_line(exc)
+        raise InputError(f"invalid YAML value: {what}; quote the value or fix it",
+                         file=name, line=node.start_mark.line + 1 if node else None) from None
     finally:
         loader.dispose()
     return data, lines
+
+
+def _reader_error(exc: yaml.reader.ReaderError, text: str, name: str) -> InputError:
+    line = text[: max(exc.position, 0)].count("\n") + 1
+    char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+    return InputError(f"invalid YAML: the character {char!r} is not allowed in YAML; remove it",
+                      file=name, line=line)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).split("\n", 1)[0]
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+#: The node being constructed (for errors raised inside PyYAML's constructors).
+_last_node: list[yaml.Node | None] = [None]
 
 
 def _construct(
     node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], name: str, count: list[int]
 ) -> Any:
     count[0] += 1
+    _last_node[0] = node
+    if len(path) > MAX_DEPTH:
+        raise InputError(f"nested more than {MAX_DEPTH} levels deep; flatten it",
+                         file=name, line=node.start_mark.line + 1)
     if count[0] > MAX_NODES:
         raise InputError(
             f"document expands to more than {MAX_NODES} nodes (an alias bomb?); "
@@ -121,7 +197,10 @@ def _construct(
                     file=name,
                     line=key_node.start_mark.line + 1,
                 )
-            key = yaml.SafeLoader.construct_object(_DUMMY, key_node)  # scalars only
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise InputError("a key must be plain text, not a list or mapping; write the "
+                                 "key as text", file=name, line=key_node.start_mark.line + 1)
+            key = _scalar(key_node, name)
             if not isinstance(key, str | int | bool | float) or isinstance(key, bool):
                 key = str(key)
             if key in result:
@@ -139,7 +218,16 @@ def _construct(
             _construct(item, (*path, index), lines, name, count)
             for index, item in enumerate(node.value)
         ]
-    return yaml.SafeLoader.construct_object(_DUMMY, node)
+    return _scalar(node, name)
+
+
+def _scalar(node: yaml.Node, name: str) -> Any:
+    _last_node[0] = node
+    value = yaml.SafeLoader.construct_object(_DUMMY, node)
+    if isinstance(value, str) and any("\ud800" <= c <= "\udfff" for c in value):
+        raise InputError("a string holds a lone surrogate (an escape such as \\ud800 that is "
+                         "no character); remove it", file=name, line=node.start_mark.line + 1)
+    return value
 
 
 _DUMMY = yaml.SafeLoader("")
@@ -159,6 +247,33 @@ def load_all_documents(text: str, name: str) -> Iterator[Any]:
 
 #: libyaml's loader is ~10x faster for bulk parsing of rendered manifests.
 _FastSafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+#: What the safe loaders raise on bad input.
+YAMLError = yaml.YAMLError
+
+
+def safe_load(text: str) -> Any:
+    """One YAML document with the safe loader (libyaml); YAMLError on bad input. For text
+    labgen made itself or parses inside a manifest (a ConfigMap's data)."""
+    return yaml.load(text, Loader=_FastSafeLoader)
+
+
+def safe_load_all(text: str) -> list[Any]:
+    """Every document of ``text`` with the safe loader (libyaml); YAMLError on bad input."""
+    return list(yaml.load_all(text, Loader=_FastSafeLoader))
+
+
+def compose_all(text: str) -> list[yaml.Node]:
+    """The node trees of ``text``'s documents (libyaml's composer), with line/column marks."""
+    return list(yaml.compose_all(text, Loader=_FastSafeLoader))
+
+
+def scalar(value: Any) -> str:
+    """``value`` as one YAML scalar, quoted only where YAML would read it as something else
+    ("1.10" stays a string, a namespace called "on" stays a string)."""
+    text: str = yaml.safe_dump({"k": value}, default_flow_style=False, width=10**6)
+    return text[len("k: "):].rstrip("\n")
 
 
 class _Dumper(yaml.SafeDumper):

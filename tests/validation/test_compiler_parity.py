@@ -17,6 +17,7 @@ from typing import Any
 import jsonschema
 import pytest
 import referencing
+import yaml
 from manifest_corpus import INVALID, VALID, load_case
 
 from labgen.validation.compiler import (
@@ -27,10 +28,13 @@ from labgen.validation.compiler import (
 )
 from labgen.validation.crds import load_crd_schemas
 from labgen.validation.kube_schemas import schema_file_name, schema_folder
-from labgen.validation.registry import shipped_check, shipped_schema_file, with_definitions
+from labgen.validation.registry import shipped_check, shipped_schema, with_definitions
 
 VERSION = "1.34"
-DOCUMENTS = [doc.body for case in (*VALID, *INVALID) for doc in load_case(case)]
+SAMPLES = Path(__file__).parent / "samples"  # realistic Istio and Argo CD objects
+DOCUMENTS = [doc.body for case in (*VALID, *INVALID) for doc in load_case(case)] + [
+    doc for file in sorted(SAMPLES.glob("*.yaml"))
+    for doc in yaml.safe_load_all(file.read_text(encoding="utf-8")) if doc]
 
 
 def _reference_core(api_version: str, kind: str) -> jsonschema.Draft202012Validator | None:
@@ -116,9 +120,10 @@ def test_core_kinds_agree_with_jsonschema() -> None:
 
 def test_shipped_schemas_agree_with_jsonschema() -> None:
     compared = 0
-    for doc in _documents_of(lambda d: shipped_schema_file(
-            str(d.get("apiVersion")), str(d.get("kind"))).is_file()):
-        schema = json.loads(shipped_schema_file(doc["apiVersion"], doc["kind"]).read_text())
+    for doc in _documents_of(lambda d: shipped_schema(
+            str(d.get("apiVersion")), str(d.get("kind"))) is not None):
+        schema = shipped_schema(doc["apiVersion"], doc["kind"])
+        assert schema is not None
         reference = jsonschema.Draft202012Validator(with_definitions(schema))
         check = shipped_check(doc["apiVersion"], doc["kind"])
         for body in (doc, *_mutations(doc)):
@@ -163,6 +168,15 @@ SCHEMA_CASES: list[tuple[dict[str, Any], list[Any], list[Any]]] = [
     ({"anyOf": [{"type": "integer"}, {"type": "string"}]}, [1, "a"], [None, 1.5]),
     ({"oneOf": [{"required": ["a"]}, {"required": ["b"]}]}, [{"a": 1}], [{"a": 1, "b": 2}, {}]),
     ({"allOf": [{"minimum": 1}, {"maximum": 2}]}, [1, 2], [0, 3]),
+    # The "at most one of" idiom (compiled to a fast check): objects, and other values.
+    ({"oneOf": [{"not": {"anyOf": [{"required": ["a"]}, {"required": ["b"]}]}},
+                {"required": ["a"]}, {"required": ["b"]}]},
+     [{}, {"a": 1}, {"b": 2, "c": 3}], [{"a": 1, "b": 2}, 5, "x", None, []]),
+    ({"oneOf": [{"not": {"anyOf": [{"required": ["a"]}]}}, {"required": ["a"]}]},
+     [{}, {"a": 1}, 5, None], []),
+    ({"oneOf": [{"not": {"anyOf": [{"required": ["a"]}, {"required": ["b"]}]}},
+                {"required": ["a"]}, {"required": ["c"]}]},  # not the idiom: names differ
+     [{}, {"a": 1}], [{"c": 1}, {"a": 1, "c": 1}]),
     ({"not": {"type": "string"}}, [1], ["a"]),
     ({"$ref": "#/$defs/node", "$defs": {"node": {
         "type": "object", "properties": {"next": {"$ref": "#/$defs/node"}},

@@ -17,8 +17,12 @@ from labgen.validation import Finding, ValidationOptions, validate_documents
 WAYS = ["shipped", "upstream-crds"]
 
 
-def _options(way: str, upstream_crds: tuple[Path, ...]) -> ValidationOptions:
-    return ValidationOptions(crd_paths=upstream_crds if way == "upstream-crds" else ())
+def _options(way: str, upstream_crds: tuple[Path, ...], case: Path | None = None) -> ValidationOptions:
+    """A case may pin its Kubernetes version in a ``kubernetes-version`` file."""
+    pinned = case / "kubernetes-version" if case else None
+    version = pinned.read_text(encoding="utf-8").strip() if pinned and pinned.is_file() else "1.34"
+    return ValidationOptions(kubernetes_version=version,
+                             crd_paths=upstream_crds if way == "upstream-crds" else ())
 
 
 def _expected(case: Path) -> list[tuple[str, str]]:
@@ -40,7 +44,7 @@ def test_valid_case_is_clean(case: Path, way: str, upstream_crds: tuple[Path, ..
 @pytest.mark.parametrize("way", WAYS)
 @pytest.mark.parametrize("case", INVALID, ids=lambda p: p.name)
 def test_invalid_case_is_reported(case: Path, way: str, upstream_crds: tuple[Path, ...]) -> None:
-    findings = validate_documents(load_case(case), _options(way, upstream_crds))
+    findings = validate_documents(load_case(case), _options(way, upstream_crds, case))
     for rule, fragment in _expected(case):
         assert any(_matches(f, rule, fragment) for f in findings), (
             f"no {rule} finding with {fragment!r} in:\n" + "\n".join(map(str, findings)))
@@ -51,7 +55,9 @@ def _matches(finding: Finding, rule: str, fragment: str) -> bool:
 
 
 def test_corpus_covers_every_check_and_schema_family() -> None:
-    """Each semantic check and each shipped kind has a failing case in the corpus."""
+    """Each semantic check, and each built-in kind the corpus uses, has a failing case.
+
+    Every built-in kind at every version is rejected with a hint in test_builtin_schemas.py."""
     from labgen.checks import CHECKS
     from labgen.validation.registry import shipped_kinds
 
@@ -63,4 +69,6 @@ def test_corpus_covers_every_check_and_schema_family() -> None:
     for case in INVALID:
         if any(rule == "schema" for rule, _ in _expected(case)):
             failing_kinds.update(doc.kind for doc in load_case(case))
-    assert {kind for _api, kind in shipped_kinds()} <= failing_kinds
+    shipped = {kind for _api, kind in shipped_kinds()}
+    used = {doc.kind for case in VALID for doc in load_case(case)} & shipped
+    assert used <= failing_kinds

@@ -85,12 +85,29 @@ def test_crds_option_validates_user_kinds(run: Invoke, tmp_path: Path,
         "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\n"
         "metadata: {name: default, namespace: istio-system}\n"
         "spec: {mtls: {mode: STRICTT}}\n")
-    without = run("validate", str(manifest))
+    for args in ((), ("--crds", str(upstream_crds[0]))):  # built-in schema, then the CRD's
+        result = run("validate", *args, str(manifest))
+        assert result.exit_code == 1
+        assert f"{manifest.as_posix()}:4:15: error schema spec.mtls.mode: must be one of" \
+            in result.stdout
+    widget = tmp_path / "widget.yaml"
+    widget.write_text("apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n"
+                      "spec: {size: 2}\n")
+    crd = tmp_path / "crds" / "widget-crd.yaml"
+    crd.parent.mkdir()
+    crd.write_text(
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n"
+        "metadata: {name: widgets.example.com}\n"
+        "spec:\n  group: example.com\n  names: {kind: Widget, plural: widgets}\n"
+        "  scope: Namespaced\n  versions:\n  - name: v1\n    served: true\n"
+        "    storage: true\n    schema:\n      openAPIV3Schema:\n        type: object\n"
+        "        properties:\n          spec:\n            type: object\n"
+        "            properties: {size: {type: string}}\n")
+    without = run("validate", str(widget))
     assert without.exit_code == 1 and "unknown-kind" in without.stdout
-    with_crds = run("validate", "--crds", str(upstream_crds[0]), str(manifest))
-    assert with_crds.exit_code == 1
-    assert f"{manifest.as_posix()}:4:15: error schema spec.mtls.mode: must be one of" \
-        in with_crds.stdout
+    assert "pass its CRD with --crds" in without.stdout
+    with_crds = run("validate", "--crds", str(crd.parent), str(widget))
+    assert with_crds.exit_code == 1 and "error schema spec.size: must be string" in with_crds.stdout
 
 
 def test_input_errors_exit_2(run: Invoke, tmp_path: Path) -> None:

@@ -37,7 +37,11 @@ def test_environment_has_no_errors(run: Invoke, lab: Path, env: str) -> None:
     assert [f for f in findings if f["severity"] == "error"] == []
 
 
-def test_oke_nodeports_fail_under_strict(run: Invoke, lab: Path) -> None:
+def test_oke_nodeports_fail_under_strict_unless_acknowledged(run: Invoke, lab: Path) -> None:
+    oke = lab / "environments" / "oke.yaml"
+    text = oke.read_text(encoding="utf-8")
+    assert run("validate", "--root", str(lab), "--env", "oke", "--strict").exit_code == 0
+    oke.write_text(text[:text.index("\nvalidation:")] + "\n", encoding="utf-8")
     result = run("validate", "--root", str(lab), "--env", "oke", "--strict")
     assert result.exit_code == 1
     assert "error nodeport-exposure" in result.stdout
@@ -96,3 +100,19 @@ def test_nondeterministic_chart_template_is_an_error(run: Invoke, lab: Path) -> 
     result = run("validate", "--root", str(lab), "--env", "kind")
     assert result.exit_code == 1
     assert "error chart-determinism template calls 'randAlphaNum'" in result.stdout
+
+
+def test_moving_the_observability_namespace_is_flagged(run: Invoke, lab: Path) -> None:
+    """The mesh Telemetry and Kiali's istio_namespace follow the observability namespace:
+    mesh-wide tracing would be lost, and Kiali would look for istiod in the wrong place."""
+    (lab / "environments" / "moved.yaml").write_text(
+        "extends: kind\nnamespaces:\n  observability: monitoring\n")
+    result = run("validate", "--root", str(lab), "--env", "moved")
+    assert result.stdout.splitlines() == [
+        "charts/olympic-lab/charts/jaeger/templates/telemetry.yaml:9:3: warning telemetry-scope "
+        "metadata.namespace: Telemetry 'mesh-default' applies to namespace 'monitoring' only; "
+        "to configure the whole mesh put it in Istio's root namespace 'istio-system'",
+        "charts/olympic-lab/charts/kiali/templates/configmap.yaml:9:3: warning telemetry-scope "
+        "data.\"config.yaml\": Kiali's istio_namespace is 'monitoring' but istiod runs in "
+        "'istio-system'; set istio_namespace: istio-system",
+        "0 error(s), 2 warning(s)"]

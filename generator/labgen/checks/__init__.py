@@ -14,6 +14,7 @@ from types import ModuleType
 from ..findings import Finding, Severity, ValidationOptions
 from ..manifests import Document
 from . import (
+    argocd_destination,
     argocd_duplicates,
     argocd_paths,
     argocd_project,
@@ -24,19 +25,28 @@ from . import (
     chart_determinism,
     container_resources,
     dr_host_service,
+    dr_subset_pods,
+    gateway_selector,
     grafana_admin_login,
     grafana_anonymous_admin,
     host_access,
     image_tag,
+    istio_kubernetes,
     network_reachability,
     nodeport_exposure,
     observability_urls,
+    oke_pvc_size,
     rbac_risk,
+    service_port_names,
     service_selector,
+    telemetry_scope,
     ui_exposure,
+    vs_gateway,
+    vs_host_conflict,
     vs_host_service,
     vs_subset,
     weights_sum,
+    workload_selector,
     zero_replica_weight,
 )
 from .inventory import Inventory
@@ -66,6 +76,8 @@ CHECKS: tuple[SemanticCheck, ...] = tuple(_register(m) for m in (
     image_tag, container_resources, host_access, grafana_anonymous_admin, nodeport_exposure,
     ui_exposure, grafana_admin_login, rbac_risk,
     chart_determinism,
+    vs_gateway, vs_host_conflict, gateway_selector, workload_selector, dr_subset_pods,
+    service_port_names, argocd_destination, telemetry_scope, istio_kubernetes, oke_pvc_size,
 ))
 
 

@@ -73,3 +73,39 @@ def _rules_by_short_host(inventory: Inventory) -> dict[str, list[Document]]:
             index.setdefault(host.split(".")[0], []).append(rule)
         inventory.memo["rules-by-short-host"] = index
     return index
+
+
+def gateway_refs(vs: Document) -> list[tuple[str, str]]:
+    """``(path, reference)`` of each ``spec.gateways`` entry (``mesh`` included)."""
+    names = as_list(as_map(vs.body.get("spec")).get("gateways"))
+    return [(f"spec.gateways[{i}]", str(name)) for i, name in enumerate(names)]
+
+
+def gateway_key(reference: str, namespace: str) -> tuple[str, str]:
+    """``ns/name`` or ``name`` (the VirtualService's namespace) as ``(namespace, name)``;
+    a dotted ``name.ns`` (the older form) is read the same way."""
+    if "/" in reference:
+        ns, _, name = reference.partition("/")
+        return ns, name
+    if "." in reference:
+        name, _, rest = reference.partition(".")
+        return rest.split(".")[0], name
+    return namespace, reference
+
+
+def gateway_chart_labels(app: Document) -> Mapping[str, str] | None:
+    """Pod labels of the gateway an Argo CD Application installs with Istio's ``gateway``
+    chart: ``app`` is the release name, ``istio`` the release name without ``istio-``,
+    plus the chart's ``labels`` value; ``None`` for other Applications."""
+    spec = as_map(app.body.get("spec"))
+    sources = [as_map(spec.get("source"))] + [as_map(s) for s in as_list(spec.get("sources"))]
+    for source in sources:
+        if source.get("chart") != "gateway" or "istio" not in str(source.get("repoURL", "")):
+            continue
+        helm = as_map(source.get("helm"))
+        release = str(helm.get("releaseName") or app.name)
+        labels = {"app": release, "istio": release.removeprefix("istio-")}
+        labels.update({str(k): str(v) for k, v in
+                       as_map(as_map(helm.get("valuesObject")).get("labels")).items()})
+        return labels
+    return None

@@ -22,10 +22,9 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
-
 from ..findings import Finding, Severity, ValidationOptions
 from ..manifests import Document
+from ..yaml_io import YAMLError, safe_load
 from .inventory import Inventory, Reporter, as_list, as_map, service_ports
 
 ID = "observability-urls"
@@ -73,8 +72,8 @@ def run(inventory: Inventory, options: ValidationOptions) -> Iterator[Finding]:
 def _parse(text: str) -> Any:
     """The YAML in a ConfigMap or values string (read-only; copies of one config share it)."""
     try:
-        return yaml.load(text, Loader=yaml.CSafeLoader)
-    except yaml.YAMLError:
+        return safe_load(text)
+    except YAMLError:
         return None
 
 

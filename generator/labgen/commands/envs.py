@@ -11,11 +11,20 @@ from ..options import root_option, workspace
 
 
 @click.command()
+@click.option("--changed-since", "ref", metavar="REF",
+              help="Only the names of environments a change since git REF touches.")
 @root_option
-def envs(root: Path) -> None:
+def envs(ref: str | None, root: Path) -> None:
     """List the environments that can be rendered."""
+    if ref is not None:
+        for name in workspace(root).changed_since(ref):
+            click.echo(name)
+        return
     for info in workspace(root).environments():
-        click.echo(f"{info.name}\t{' <- '.join(reversed(info.files))}\t{info.description}")
+        line = f"{info.name}\t{' <- '.join(reversed(info.files))}\t{info.description}"
+        if info.built_on:
+            line += f"\tchanges with: {', '.join(info.built_on)}"
+        click.echo(line)
 
 
 @click.command()

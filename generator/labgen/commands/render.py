@@ -16,9 +16,11 @@ from ..options import helm_binary_option, root_option, workspace
               help="Environment to render (repeatable).")
 @click.option("--all", "all_envs", is_flag=True, help="Render every environment.")
 @click.option("--force", is_flag=True, help="Render even when the inputs did not change.")
+@click.option("--strict", is_flag=True, help="Treat warnings that are not acknowledged as "
+              "errors (nothing is written when there are any).")
 @root_option
 @helm_binary_option
-def render(env_names: tuple[str, ...], all_envs: bool, force: bool, root: Path,
+def render(env_names: tuple[str, ...], all_envs: bool, force: bool, strict: bool, root: Path,
            helm_binary: str | None) -> None:
     """Render gitops/<env>/ from environments/<env>.yaml through real Helm.
 
@@ -27,6 +29,7 @@ def render(env_names: tuple[str, ...], all_envs: bool, force: bool, root: Path,
     """
     bar = sys.stderr.isatty() and (all_envs or len(env_names) > 1)
     trees = workspace(root, helm_binary).render(env_names, all_envs=all_envs, force=force,
+                                                strict=strict,
                                                 progress=_progress_bar if bar else None)
     for tree in trees:
         click.echo(tree.summary())

@@ -42,6 +42,11 @@ def show(env_name: str, root: Path) -> None:
         click.echo(f"header route: {header.header}: {header.exact} -> {header.subset}")
     if view.rollout:
         click.echo(f"rollout: {view.rollout}")
+    if view.participants:
+        same = view.participants - len(view.overrides)
+        click.echo(f"participants: {same} of {view.participants} follow this scenario")
+    for participant, routes in view.overrides:
+        click.echo(f"  {participant}: scenario {routes.scenario}: {routes.describe()} (its override)")
 
 
 @scenario.command("set")
@@ -99,5 +104,7 @@ def _print(edit: TrafficEdit) -> None:
                if edit.before != edit.after else f"backend-app: {edit.after.describe()}")
     for tree in edit.trees:
         click.echo(tree.summary())
+    for also in edit.also_changes():
+        click.echo(f"also changes: {also}")
     if edit.rollout:
         click.echo(f"rollout: {edit.rollout}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..acknowledge import apply as apply_acknowledgements
 from ..checks import run_checks
 from ..findings import Finding, ValidationOptions, finalize, has_errors
 from ..manifests import Document, expand_lists
@@ -27,4 +28,5 @@ def validate_documents(documents: Iterable[Document], options: ValidationOptions
     registry = SchemaRegistry(options.kubernetes_version, options.crd_paths)
     found = list(schema_findings(docs, registry))
     found.extend(run_checks(docs, options))
+    found = apply_acknowledgements(found, docs, options)
     return finalize(locate_all(found, docs, options.repo_root), options)

@@ -23,6 +23,8 @@ import re
 from collections.abc import Callable, Mapping, Sized
 from typing import Any
 
+from .idioms import at_most_one_check, exclusive_fields
+
 #: ``check(value, path, errors)`` appends ``(path, message)`` for each violation.
 Errors = list[tuple[str, str]]
 Check = Callable[[Any, str, Errors], None]
@@ -133,7 +135,12 @@ def compile_schema(schema: Any, resolver: RefResolver = _NO_DEFINITIONS) -> Chec
     if "items" in schema:
         checks.append(_items_check(compile_schema(schema["items"], resolver)))
     for keyword in ("allOf", "anyOf", "oneOf"):
-        if keyword in schema:
+        if keyword not in schema:
+            continue
+        exclusive = exclusive_fields(schema[keyword]) if keyword == "oneOf" else None
+        if exclusive is not None:
+            checks.append(at_most_one_check(exclusive))
+        else:
             checks.append(_combinator(keyword, [compile_schema(s, resolver)
                                                 for s in schema[keyword]]))
     if "not" in schema:
@@ -315,7 +322,8 @@ def _object_check(schema: Mapping[str, Any], resolver: RefResolver) -> Check:
 
 
 def _unknown_field(key: str, properties: Mapping[str, Any]) -> str:
-    close = difflib.get_close_matches(key, list(properties), n=1, cutoff=0.6)
+    same_letters = [name for name in properties if name.lower() == key.lower()]
+    close = same_letters or difflib.get_close_matches(key, list(properties), n=1, cutoff=0.6)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     return f"unknown field {key!r}{hint}"
 

@@ -23,9 +23,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..errors import InputError
+from ..yaml_io import YAMLError, safe_load_all
 
 #: (apiVersion, kind) -> JSON Schema
 CrdSchemas = dict[tuple[str, str], dict[str, Any]]
@@ -54,10 +53,10 @@ def _yaml_files(paths: Iterable[Path]) -> Iterator[Path]:
 
 def _crds_in(file: Path) -> Iterator[Mapping[str, Any]]:
     try:
-        documents = list(yaml.load_all(file.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader))
+        documents = safe_load_all(file.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read CRD file: {exc}", file=str(file)) from None
-    except yaml.YAMLError as exc:
+    except YAMLError as exc:
         raise InputError(f"invalid YAML: {exc}", file=str(file)) from None
     for document in documents:
         if not isinstance(document, Mapping):

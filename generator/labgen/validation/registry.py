@@ -3,8 +3,9 @@
 Look-up order for ``(apiVersion, kind)``:
 
 1. CRDs loaded with ``--crds`` (the user's cluster is the authority);
-2. the schemas labgen ships under ``validation/schemas/`` for the custom
-   resources it generates (Istio networking/telemetry, Argo CD);
+2. labgen's built-in schemas (``validation/schemas/``) for every Istio 1.30
+   kind at every served version and Argo CD 3.5's Application, ApplicationSet
+   and AppProject;
 3. kubernetes-validate's strict schemas for Kubernetes' own API groups.
 
 Compiled validators are cached, so each kind is compiled once per process.
@@ -12,7 +13,6 @@ Compiled validators are cached, so each kind is compiled once per process.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -21,30 +21,23 @@ from typing import Any
 from .compiler import Check, RefResolver, compile_schema
 from .crds import CrdSchemas, load_crd_schemas
 from .kube_schemas import core_check
-
-SCHEMA_DIR = Path(__file__).parent / "schemas"
+from .schemas import builtin_definitions, builtin_kinds, builtin_schema
 
 
 @cache
 def shipped_definitions() -> dict[str, Any]:
-    """The shared ``$defs`` of labgen's schemas (ObjectMeta, Istio and Argo CD parts)."""
-    data: dict[str, Any] = json.loads(
-        (SCHEMA_DIR / "_definitions.json").read_text(encoding="utf-8"))
-    return dict(data["$defs"])
-
-
-def shipped_schema_file(api_version: str, kind: str) -> Path:
-    return SCHEMA_DIR / f"{kind.lower()}-{api_version.replace('/', '-')}.json"
+    """The shared ``$defs`` of labgen's schemas (ObjectMeta, Istio and Argo CD types)."""
+    return builtin_definitions()
 
 
 def shipped_kinds() -> list[tuple[str, str]]:
     """``(apiVersion, kind)`` of every schema labgen ships."""
-    kinds = []
-    for file in sorted(SCHEMA_DIR.glob("*-*.json")):
-        schema = json.loads(file.read_text(encoding="utf-8"))
-        props = schema["properties"]
-        kinds.append((props["apiVersion"]["enum"][0], props["kind"]["enum"][0]))
-    return kinds
+    return builtin_kinds()
+
+
+def shipped_schema(api_version: str, kind: str) -> dict[str, Any] | None:
+    """labgen's own JSON Schema of ``kind`` at ``api_version`` (without ``$defs``), or None."""
+    return builtin_schema(api_version, kind)
 
 
 def with_definitions(schema: Mapping[str, Any]) -> dict[str, Any]:
@@ -59,10 +52,11 @@ def _shipped_resolver() -> RefResolver:
 
 @cache
 def shipped_check(api_version: str, kind: str) -> Check | None:
-    file = shipped_schema_file(api_version, kind)
-    if not file.is_file():
+    """The compiled validator of a built-in kind (once per process; types compile once)."""
+    schema = builtin_schema(api_version, kind)
+    if schema is None:
         return None
-    return compile_schema(json.loads(file.read_text(encoding="utf-8")), _shipped_resolver())
+    return compile_schema(schema, _shipped_resolver())
 
 
 @cache

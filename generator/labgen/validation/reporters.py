@@ -13,19 +13,36 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
 def text_report(findings: Sequence[Finding]) -> str:
-    """``file:line:col: severity rule-id path: message``, one a line, then a summary."""
-    lines = [str(f) for f in findings]
-    errors = sum(1 for f in findings if f.severity == "error")
-    warnings = len(findings) - errors
-    lines.append(f"{errors} error(s), {warnings} warning(s)" if findings else "no findings")
+    """``file:line:col: severity rule-id path: message``, one a line, then a summary
+    (acknowledged findings are counted, not listed: ``--format json`` lists them)."""
+    shown = [f for f in findings if not f.acknowledged]
+    lines = [str(f) for f in shown]
+    errors = sum(1 for f in shown if f.severity == "error")
+    acknowledged = len(findings) - len(shown)
+    summary = f"{errors} error(s), {len(shown) - errors} warning(s)" if shown else "no findings"
+    lines.append(summary + (f", {acknowledged} acknowledged" if acknowledged else ""))
     return "\n".join(lines) + "\n"
 
 
 def json_report(findings: Sequence[Finding]) -> str:
-    items = [{"file": f.file, "document": f.index, "line": f.line, "column": f.column,
-              "path": f.path, "rule": f.rule, "severity": f.severity, "message": f.message}
-             for f in findings]
-    return json.dumps({"findings": items}, indent=2, sort_keys=True) + "\n"
+    """``findings`` (not acknowledged), ``acknowledged`` (each with its ``reason``) and
+    ``counts``."""
+
+    def item(f: Finding) -> dict[str, object]:
+        found: dict[str, object] = {
+            "file": f.file, "document": f.index, "line": f.line, "column": f.column,
+            "path": f.path, "rule": f.rule, "severity": f.severity, "message": f.message}
+        if f.acknowledged:
+            found["reason"] = f.acknowledged
+        return found
+
+    shown = [item(f) for f in findings if not f.acknowledged]
+    acknowledged = [item(f) for f in findings if f.acknowledged]
+    counts = {"errors": sum(1 for f in shown if f["severity"] == "error"),
+              "warnings": sum(1 for f in shown if f["severity"] == "warning"),
+              "acknowledged": len(acknowledged)}
+    return json.dumps({"findings": shown, "acknowledged": acknowledged, "counts": counts},
+                      indent=2, sort_keys=True) + "\n"
 
 
 def _escape_data(value: str) -> str:
@@ -40,6 +57,8 @@ def github_report(findings: Sequence[Finding]) -> str:
     """GitHub Actions workflow commands: ``::error file=...,line=...,col=...,title=...::message``."""
     lines = []
     for f in findings:
+        if f.acknowledged:
+            continue
         title = f"{f.rule} {f.path}".strip()
         position = f"line={f.line},col={f.column or 1}," if f.line else ""
         location = ", ".join(part for part in (
@@ -69,7 +88,7 @@ def sarif_report(findings: Sequence[Finding]) -> str:
         physical: dict[str, object] = {"artifactLocation": {"uri": f.file}}
         if f.line:
             physical["region"] = {"startLine": f.line, "startColumn": f.column or 1}
-        results.append({
+        result: dict[str, object] = {
             "ruleId": f.rule,
             "ruleIndex": rules.index(f.rule),
             "level": f.severity,
@@ -78,7 +97,10 @@ def sarif_report(findings: Sequence[Finding]) -> str:
                 "physicalLocation": physical,
                 "logicalLocations": [{"fullyQualifiedName": logical}],
             }],
-        })
+        }
+        if f.acknowledged:
+            result["suppressions"] = [{"kind": "external", "justification": f.acknowledged}]
+        results.append(result)
     log = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",

@@ -8,6 +8,7 @@ from ..findings import Finding
 from ..manifests import Document
 from .compiler import Errors
 from .registry import SchemaRegistry
+from .removed_apis import removal_message
 
 RULE = "schema"
 UNKNOWN_KIND = "unknown-kind"
@@ -30,10 +31,17 @@ def schema_findings(documents: Iterable[Document], registry: SchemaRegistry) -> 
         check = registry.check_for(api_version, kind)
         if check is None:
             yield Finding.at(doc, "", UNKNOWN_KIND, "error",
-                          f"no schema for {kind} ({api_version}) at Kubernetes "
-                          f"{registry.kubernetes_version}; pass its CRD with --crds")
+                          _no_schema(api_version, kind, registry.kubernetes_version))
             continue
         errors: Errors = []
         check(body, "", errors)
         for path, message in errors:
             yield Finding.at(doc, path, RULE, "error", message)
+
+
+def _no_schema(api_version: str, kind: str, kubernetes_version: str) -> str:
+    removed = removal_message(api_version, kind, kubernetes_version)
+    if removed is not None:
+        return f"{removed} (target Kubernetes {kubernetes_version})"
+    return (f"no schema for {kind} ({api_version}) at Kubernetes {kubernetes_version}; "
+            "pass its CRD with --crds")
