@@ -182,3 +182,16 @@ def test_bad_hub_settings_are_one_line(lab: Path, run: Any, key: str, value: str
     assert result.exit_code == 2
     assert f"argocd.{key}" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_readme_names_the_hub_settings_the_schema_has(project_root: Path) -> None:
+    import json
+
+    schema = json.loads((project_root / "environments/schema.json").read_text())
+    argocd = schema["properties"]["argocd"]["properties"]
+    readme = (project_root / "README.md").read_text()
+    section = readme[readme.index("## The GitOps tree"):readme.index("## The charts")]
+    for key in ("namePrefix", "instance", "destination"):
+        assert key in argocd
+        assert f"`argocd.{key}`" in section
+    assert set(argocd["destination"]["properties"]) == {"server", "name"}
