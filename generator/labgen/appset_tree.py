@@ -43,6 +43,7 @@ from .argocd_tree import (
     applications,
     bootstrap_files,
     bootstrap_project_name,
+    hub_context,
     lab_namespaces,
     project_kinds,
     tree_dir,
@@ -108,7 +109,7 @@ def part_apps(env: Environment, name: str) -> list[AppSpec]:
         parts.append(dataclasses.replace(
             app, name=f"{name}-{app.name}", file=layout.participant_file(name, app.file),
             comment=f"{app.comment} Part of {name}'s lab, synced by its app-of-apps "
-                    f"{name}-{PARTS_NAME}."))
+                    f"{env.spec.argocd.name_prefix}{name}-{PARTS_NAME}."))
     return parts
 
 
@@ -134,22 +135,23 @@ def render_appset_tree(env: Environment, labs: list[LabRender]) -> dict[str, str
     labels = {"app.kubernetes.io/part-of": "olympic-lab", "labgen.io/environment": env.name}
     common = {
         "env": env.name, "sources": ", ".join(env.files), "argocd_namespace": spec.argocd.namespace,
-        "project": spec.argocd.project, "labels": labels, "tree_dir": tree_dir(env),
+        "labels": labels, "tree_dir": tree_dir(env), **hub_context(env),
     }
+    prefix = spec.argocd.name_prefix
     files: dict[str, str] = {
         layout.PARTS_APPSET_FILE: jinja_env.render(
             "argocd/applicationset.yaml.j2", appset_name=PARTS_NAME, wave=0,
             generators=_generators(env, participants),
             parts=[app.name for app in applications(env)],
             template_labels={**labels, "labgen.io/cluster": NAME_PARAM},
-            template_name=f"{NAME_PARAM}-{PARTS_NAME}", template_spec=_parent_spec(env),
+            template_name=f"{prefix}{NAME_PARAM}-{PARTS_NAME}", template_spec=_parent_spec(env),
             participant_apps=layout.participant_apps_dir("<name>"), **common)}
     for participant in participants:
         part_labels = {**labels, "labgen.io/cluster": participant.name}
         for app in part_apps(env, participant.name):
             files[app.file] = jinja_env.render(
-                "argocd/application.yaml.j2", app=app, destination=participant_target(participant),
-                finalizer=False, **{**common, "labels": part_labels})
+                "argocd/application.yaml.j2", app=app, finalizer=False,
+                **{**common, "labels": part_labels, "destination": participant_target(participant)})
     manifests = [doc for lab in labs for doc in lab.manifests]
     cluster_kinds, namespaced_kinds = project_kinds(manifests)
     namespaces = lab_namespaces(env)

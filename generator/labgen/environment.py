@@ -169,6 +169,9 @@ def _check(spec: EnvironmentFile, layers: Layers) -> list[InputError]:
 
     if not spec.argocd.repo_url:
         fail(("argocd",), "argocd.repoURL is required; write this repository's git URL")
+    if spec.argocd.destination.server and spec.argocd.destination.name:
+        fail(("argocd", "destination"), "argocd.destination gives both server and name; keep "
+             "exactly one (set the other to null in a layer that extends another)")
     ports: dict[int, str] = {}
     for service, port in spec.expose.node_ports.items():
         if port in ports:
