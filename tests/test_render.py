@@ -81,8 +81,8 @@ def test_umbrella_application_points_inside_the_repository(project_root: Path) -
     for value_file in source["helm"]["valueFiles"]:
         resolved = (chart_dir / value_file).resolve()
         assert resolved == (project_root / "gitops" / "oke" / "values.yaml").resolve()
-    assert app["spec"]["syncPolicy"]["managedNamespaceMetadata"]["labels"] == {
-        "istio-injection": "enabled"}
+    assert app["spec"]["syncPolicy"]["managedNamespaceMetadata"]["labels"]["istio-injection"] \
+        == "enabled"
     assert "SkipDryRunOnMissingResource=true" in app["spec"]["syncPolicy"]["syncOptions"]
 
 

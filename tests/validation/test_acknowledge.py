@@ -81,11 +81,11 @@ def test_an_unknown_rule_in_the_configuration_is_bad_input(run: Invoke, tmp_path
 def test_oke_is_strict_clean_with_its_four_acknowledged_node_ports(run: Invoke,
                                                                     project_root: Path) -> None:
     result = run("validate", "--env", "oke", "--strict", "--root", str(project_root))
-    assert (result.exit_code, result.stdout) == (0, "no findings, 4 acknowledged\n")
+    assert (result.exit_code, result.stdout) == (0, "no findings, 6 acknowledged\n")
     report = json.loads(run("validate", "--env", "oke", "--format", "json", "--root",
                             str(project_root)).stdout)
     assert sorted(f["message"].split("'")[1] for f in report["acknowledged"]) == [
-        "grafana", "kiali", "prometheus", "tracing"]
+        "grafana", "kiali", "prometheus", "prometheus", "tracing", "tracing"]
     assert all(f["reason"] for f in report["acknowledged"])
 
 
@@ -95,12 +95,13 @@ def test_render_strict_refuses_warnings_that_are_not_acknowledged(lab: Path, run
         "grafana: 30300, kiali: 30201, tracing: 30686}\n")
     strict = run("render", "--env", "exposed", "--strict", "--root", str(lab))
     assert strict.exit_code == 1
-    assert strict.stderr.startswith("error: gitops/exposed not written: 4 error(s)")
+    # Four node ports, and two of them (Prometheus, Jaeger) UIs without a login.
+    assert strict.stderr.startswith("error: gitops/exposed not written: 6 error(s)")
     assert not (lab / "gitops" / "exposed").exists()
     (lab / "environments" / "exposed.yaml").write_text(
         (lab / "environments" / "exposed.yaml").read_text() +
         "validation:\n  acknowledge:\n    - {check: nodeport-exposure, reason: a lab on a "
-        "private network}\n")
+        "private network}\n    - {check: ui-exposure, reason: a lab on a private network}\n")
     accepted = run("render", "--env", "exposed", "--strict", "--root", str(lab))
     assert accepted.exit_code == 0, accepted.output
     assert (lab / "gitops" / "exposed" / "root.yaml").is_file()
