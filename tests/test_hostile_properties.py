@@ -34,7 +34,7 @@ KEY_PATHS = [
     ("apps", "imageTag"), ("apps", "replicas"), ("istio", "gateway", "serviceAnnotations", "k"),
     ("istio", "gateway", "serviceAnnotations", "example.com/x"), ("helmValues", "grafana", "x"),
     ("helmValues", "x"), ("traffic", "weights", "v1"), ("traffic", "scenario"),
-    ("expose", "sourceRanges"), ("argocd", "repoURL"), ("argocd", "targetRevision"),
+    ("expose", "loadBalancerSourceRanges"), ("argocd", "repoURL"), ("argocd", "targetRevision"),
     ("namespaces", "apps"), ("traffic", "headerRoute", "exact"), ("extends",), ("weird key",),
 ]
 HOSTILE_TEXT = st.one_of(

@@ -86,7 +86,12 @@ def test_umbrella_application_points_inside_the_repository(project_root: Path) -
         resolved = (chart_dir / value_file).resolve()
         assert resolved == (project_root / "gitops" / "oke" / "values.yaml").resolve()
     assert app["spec"]["syncPolicy"]["managedNamespaceMetadata"]["labels"] == {
-        "istio-injection": "enabled"}
+        "istio-injection": "enabled",
+        # Istio's sidecar init container needs NET_ADMIN (no Istio CNI on oke): enforce can be
+        # no stricter than privileged; audit and warn report against restricted.
+        "pod-security.kubernetes.io/enforce": "privileged",
+        "pod-security.kubernetes.io/audit": "restricted",
+        "pod-security.kubernetes.io/warn": "restricted"}
     assert "SkipDryRunOnMissingResource=true" in app["spec"]["syncPolicy"]["syncOptions"]
 
 
@@ -211,3 +216,35 @@ def test_two_projects_the_lab_one_cannot_reach_argocd(lab: Path, run: Invoke) ->
         assert yaml.safe_load(app.read_text())["spec"]["project"] == "olympic-lab", app.name
     # The root app does not sync the bootstrap project: it cannot widen its own.
     assert "bootstrap-project" not in root_app["spec"]["source"]["directory"]["include"]
+
+
+def _managed_labels(tree: Path, app: str) -> dict[str, str]:
+    doc = yaml.safe_load((tree / "apps" / f"{app}.yaml").read_text())
+    labels: dict[str, str] = doc["spec"]["syncPolicy"]["managedNamespaceMetadata"]["labels"]
+    return labels
+
+
+def test_pod_security_labels_at_the_strictest_level_the_mesh_allows(lab: Path, run: Invoke) -> None:
+    assert run("render", "--env", "kind", "--root", str(lab)).exit_code == 0
+    tree = lab / "gitops" / "kind"
+    apps = _managed_labels(tree, "olympic-lab")
+    # istio-init needs NET_ADMIN/NET_RAW: enforce privileged, warn and audit at restricted.
+    assert apps == {"istio-injection": "enabled",
+                    "pod-security.kubernetes.io/enforce": "privileged",
+                    "pod-security.kubernetes.io/audit": "restricted",
+                    "pod-security.kubernetes.io/warn": "restricted"}
+    # node-exporter's host access needs privileged in istio-system.
+    assert _managed_labels(tree, "istio-base")["pod-security.kubernetes.io/enforce"] == "privileged"
+    assert not (tree / "apps" / "istio-cni.yaml").exists()
+
+
+def test_istio_cni_lets_the_app_namespace_enforce_restricted(lab: Path, run: Invoke) -> None:
+    (lab / "environments" / "cni.yaml").write_text("extends: kind\nistio:\n  cni: true\n")
+    result = run("render", "--env", "cni", "--root", str(lab))
+    assert result.exit_code == 0, result.stderr
+    tree = lab / "gitops" / "cni"
+    assert _managed_labels(tree, "olympic-lab")["pod-security.kubernetes.io/enforce"] == "restricted"
+    cni = yaml.safe_load((tree / "apps" / "istio-cni.yaml").read_text())
+    assert cni["spec"]["source"]["chart"] == "cni"
+    istiod = yaml.safe_load((tree / "apps" / "istiod.yaml").read_text())
+    assert istiod["spec"]["source"]["helm"]["valuesObject"]["pilot"] == {"cni": {"enabled": True}}

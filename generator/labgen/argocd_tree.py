@@ -16,6 +16,7 @@ from typing import Any
 
 from . import jinja_env, layout
 from .chart_values import CHART_PATH, RELEASE_NAME, LabRender
+from .components import enabled
 from .environment import Environment
 from .manifests import Document
 from .yaml_io import dump
@@ -74,6 +75,31 @@ class AppSpec:
     retry_limit: int = 5
 
 
+def pod_security_labels(env: Environment, namespace: str) -> dict[str, str]:
+    """Pod Security admission labels of a lab namespace, at the strictest level the mesh
+    allows.
+
+    The app namespace: without Istio's CNI every injected pod has the istio-init
+    container, which needs NET_ADMIN and NET_RAW (not even "baseline" allows them), so it
+    enforces "privileged" and warns/audits at "restricted"; with the CNI node agent the
+    pods meet "restricted", which it then enforces. istio-system: node-exporter (host
+    network, host PID, hostPath) and the CNI agent need "privileged"; without them
+    "baseline" (istiod and the gateway do not set every "restricted" field); it warns and
+    audits at "baseline", which only those host workloads miss.
+    """
+    spec = env.spec
+    checked = "restricted" if namespace == spec.namespaces.apps else "baseline"
+    if namespace == spec.namespaces.apps:
+        level = "restricted" if spec.istio.cni else "privileged"
+    elif spec.istio.cni or (enabled(spec.components, "node_exporter")
+                            and spec.namespaces.observability == namespace):
+        level = "privileged"
+    else:
+        level = "baseline"
+    prefix = "pod-security.kubernetes.io"
+    return {f"{prefix}/enforce": level, f"{prefix}/audit": checked, f"{prefix}/warn": checked}
+
+
 def tree_dir(env: Environment) -> str:
     return layout.tree_dir(env.name)
 
@@ -86,6 +112,9 @@ def applications(env: Environment) -> list[AppSpec]:
     gateway_values: dict[str, Any] = {"service": {"type": istio.gateway.service_type}}
     if istio.gateway.service_annotations:
         gateway_values["service"]["annotations"] = dict(istio.gateway.service_annotations)
+    if istio.gateway.load_balancer_source_ranges:
+        gateway_values["service"]["loadBalancerSourceRanges"] = list(
+            istio.gateway.load_balancer_source_ranges)
     return [
         AppSpec(
             file="apps/istio-base.yaml", name="istio-base", wave=0, namespace=ISTIO_NAMESPACE,
@@ -96,7 +125,9 @@ def applications(env: Environment) -> list[AppSpec]:
             sync_options=("CreateNamespace=true", "ServerSideApply=true",
                           "RespectIgnoreDifferences=true"),
             ignore_differences=_WEBHOOK_DIFFS,
+            managed_namespace_labels=pod_security_labels(env, ISTIO_NAMESPACE),
         ),
+        *_cni_apps(env, chart_source),
         AppSpec(
             file="apps/istiod.yaml", name="istiod", wave=1, namespace=ISTIO_NAMESPACE,
             comment="Istio's control plane; tracing goes to the lab's zipkin Service.",
@@ -107,7 +138,7 @@ def applications(env: Environment) -> list[AppSpec]:
                             "name": ZIPKIN_PROVIDER,
                             "zipkin": {"service": f"zipkin.{obs_ns}.svc.cluster.local",
                                        "port": 9411}}],
-                    }}}},
+                    }, **({"pilot": {"cni": {"enabled": True}}} if istio.cni else {})}}},
             sync_options=("CreateNamespace=true", "RespectIgnoreDifferences=true"),
             ignore_differences=_WEBHOOK_DIFFS + _MUTATING_DIFFS,
         ),
@@ -121,6 +152,18 @@ def applications(env: Environment) -> list[AppSpec]:
         ),
         _umbrella_app(env),
     ]
+
+
+def _cni_apps(env: Environment, chart_source: dict[str, Any]) -> list[AppSpec]:
+    """Istio's CNI node agent (istio.cni): sidecars then need no NET_ADMIN init container."""
+    if not env.spec.istio.cni:
+        return []
+    return [AppSpec(
+        file="apps/istio-cni.yaml", name="istio-cni", wave=1, namespace=ISTIO_NAMESPACE,
+        comment="Istio's CNI node agent: pods' traffic redirection without a privileged init "
+                "container, so the app namespace can enforce Pod Security 'restricted'.",
+        source={**chart_source, "chart": "cni", "helm": {"releaseName": "istio-cni"}},
+    )]
 
 
 def _umbrella_app(env: Environment) -> AppSpec:
@@ -138,7 +181,8 @@ def _umbrella_app(env: Environment) -> AppSpec:
         file="apps/olympic-lab.yaml", name=RELEASE_NAME, wave=3, namespace=spec.namespaces.apps,
         comment=comment, source=source,
         sync_options=("CreateNamespace=true", "SkipDryRunOnMissingResource=true"),
-        managed_namespace_labels={"istio-injection": "enabled"},
+        managed_namespace_labels={"istio-injection": "enabled",
+                                  **pod_security_labels(env, spec.namespaces.apps)},
     )
 
 

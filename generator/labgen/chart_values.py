@@ -86,7 +86,7 @@ def chart_values(env: Environment) -> dict[str, Any]:
                 "mode": spec.expose.mode,
                 "nodePorts": dict(spec.expose.node_ports),
                 "loadBalancerAnnotations": dict(spec.expose.load_balancer_annotations),
-                "loadBalancerSourceRanges": list(spec.expose.source_ranges),
+                "loadBalancerSourceRanges": list(spec.expose.load_balancer_source_ranges),
             },
         },
         "olympic-apps": {

@@ -85,6 +85,9 @@ class Gateway:
                                                key_format="qualified-key",
                                                item={"format": "annotation-value"})
     )
+    load_balancer_source_ranges: tuple[str, ...] = field(
+        default=(), metadata=_meta("CIDRs allowed to reach the gateway's load balancer "
+                                   "(empty: anyone).", item={"format": "cidr"}))
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,10 @@ class Istio:
                        hint="write the Helm repository URL"),
     )
     gateway: Gateway = field(default_factory=Gateway)
+    cni: bool = field(default=False, metadata=_meta(
+        "Install Istio's CNI chart: the sidecars' network setup moves from an init container "
+        "with NET_ADMIN/NET_RAW to a node agent, so the app namespace enforces Pod Security "
+        "'restricted' (without it, 'privileged' with 'restricted' warnings)."))
 
 
 @dataclass(frozen=True)
@@ -136,10 +143,10 @@ class Expose:
                                                key_format="qualified-key",
                                                item={"format": "annotation-value"})
     )
-    source_ranges: tuple[str, ...] = field(
-        default=(), metadata=_meta("CIDRs allowed to reach LoadBalancer UIs (empty: anyone).",
-                                   item={"format": "cidr"})
-    )
+    load_balancer_source_ranges: tuple[str, ...] = field(
+        default=(), metadata=_meta("CIDRs allowed to reach the UIs' load balancers (mode "
+                                   "loadBalancer; empty: anyone, which labgen warns about).",
+                                   item={"format": "cidr"}))
 
 
 @dataclass(frozen=True)

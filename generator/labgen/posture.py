@@ -18,8 +18,16 @@ def warnings_of(env: Environment) -> list[str]:
         ports = ", ".join(f"{name} {port}" for name, port in spec.expose.node_ports.items())
         notes.append(f"The UIs are NodePorts ({ports}) on every node. The hands-on opened "
                      "30000-65535 to 0.0.0.0/0: open only these ports, only to your own address.")
-    if spec.expose.mode == "loadBalancer" and not spec.expose.source_ranges:
-        notes.append("The UI load balancers accept any source; set expose.sourceRanges.")
+    if spec.expose.mode == "loadBalancer" and not spec.expose.load_balancer_source_ranges:
+        notes.append("The UI load balancers accept any source; set expose.loadBalancerSourceRanges.")
+    open_uis = [name for name in ("prometheus", "jaeger") if enabled(spec.components, name)]
+    if spec.expose.mode != "clusterIP" and open_uis:
+        notes.append(f"{' and '.join(n.capitalize() for n in open_uis)} have no login of their "
+                     "own: whoever reaches their port reads every metric and trace.")
+    if (spec.istio.gateway.service_type == "LoadBalancer"
+            and not spec.istio.gateway.load_balancer_source_ranges):
+        notes.append("The ingress gateway's load balancer accepts any source; set "
+                     "istio.gateway.loadBalancerSourceRanges to limit who reaches the app.")
     if spec.observability.grafana_anonymous_role == "Admin":
         notes.append("Grafana gives anonymous visitors the Admin role.")
     if spec.observability.kiali_auth_strategy == "anonymous":
@@ -38,5 +46,7 @@ def login_notes(env: Environment) -> list[str]:
                      "'{.data.password}' | base64 -d` (or name your own Secret in "
                      "`grafana.admin.existingSecret` through `helmValues`).")
     if enabled(spec.components, "kiali") and spec.observability.kiali_auth_strategy == "token":
-        notes.append(f"Kiali asks for a token: `kubectl -n {ns} create token kiali`.")
+        notes.append("Kiali asks for a token: log in as the read-only `kiali-viewer` with a "
+                     f"short-lived one, `kubectl -n {ns} create token kiali-viewer --duration 1h` "
+                     "(never with Kiali's own ServiceAccount).")
     return notes

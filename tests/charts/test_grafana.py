@@ -290,6 +290,7 @@ def test_resources_follow_the_observability_namespace(render_umbrella: RenderUmb
     docs = render_umbrella({"global": {"observabilityNamespace": "monitoring"}})
     mine = [d for d in docs if d["__source__"].startswith(SOURCE)]
     assert sorted(d["kind"] for d in mine) == ["ConfigMap", "ConfigMap", "Deployment", "Job",
+                                                "NetworkPolicy",
                                                 "Role", "RoleBinding", "Service",
                                                 "ServiceAccount", "ServiceAccount"]
     assert {d["metadata"]["namespace"] for d in mine} == {"monitoring"}

@@ -47,7 +47,7 @@ CASES = {
                      "virtualService": {"enabled": True, "weights": {"v1": 80, "v2": 15, "v3": 5},
                                         "headerMatch": {"header": "x-canary", "exact": "true",
                                                         "subset": "v3"}}}},
-        (TRAFFIC, APPS), files=6),
+        (TRAFFIC, APPS), files=7),
 }
 
 

@@ -63,7 +63,8 @@ def jaeger_config(docs: list[Doc]) -> dict[str, Any]:
 
 @pytest.mark.parametrize(("url", "container"), [
     ("http://tracing.istio-system:80", 16686),
-    ("http://tracing.istio-system:16685", 16685),
+    ("http://jaeger-query.istio-system:16685", 16685),
+    ("http://jaeger-query.istio-system:16686", 16686),
     ("http://zipkin.istio-system:9411", 9411),
     ("http://jaeger-collector.istio-system:4317", 4317),
     ("http://jaeger-collector.istio-system:4318", 4318),
@@ -81,7 +82,8 @@ def test_port_names_follow_istio_protocol_selection(render_umbrella: RenderUmbre
     docs = render_umbrella(only_jaeger())
     names = {d["metadata"]["name"]: [p["name"] for p in d["spec"]["ports"]]
              for d in docs if d["kind"] == "Service"}
-    assert names["tracing"] == ["http-query", "grpc-query"]
+    assert names["tracing"] == ["http-query"]
+    assert names["jaeger-query"] == ["grpc-query", "http-query"]
     assert names["zipkin"] == ["http-zipkin"]
     assert all(n.split("-")[0] in ("http", "grpc") for n in names["jaeger-collector"])
 
@@ -156,8 +158,10 @@ def test_tracing_gets_its_fixed_node_port(render_umbrella: RenderUmbrella) -> No
     ports = {p["name"]: p for p in one(docs, "Service", "tracing")["spec"]["ports"]}
     assert one(docs, "Service", "tracing")["spec"]["type"] == "NodePort"
     assert ports["http-query"]["nodePort"] == 30686
-    assert "nodePort" not in ports["grpc-query"]
-    assert one(docs, "Service", "zipkin")["spec"]["type"] == "ClusterIP"
+    # The NodePort Service carries the UI port only; the query API stays inside the cluster.
+    assert list(ports) == ["http-query"]
+    for name in ("zipkin", "jaeger-query", "jaeger-collector"):
+        assert one(docs, "Service", name)["spec"]["type"] == "ClusterIP"
 
 
 def test_tracing_load_balancer_carries_annotations_and_ranges(render_umbrella: RenderUmbrella) -> None:

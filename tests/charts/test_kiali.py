@@ -70,9 +70,9 @@ def test_tracing_url_names_the_grpc_query_port_and_jaeger_base_path(render_umbre
 
 
 def test_a_wrong_service_port_is_caught(render_umbrella: RenderUmbrella) -> None:
-    docs = render_umbrella({"kiali": {"externalServices": {"tracing": {"grpcPort": 16686}}}})
+    docs = render_umbrella({"kiali": {"externalServices": {"tracing": {"grpcPort": 16687}}}})
     url = kiali_config(docs)["external_services"]["tracing"]["internal_url"]
-    with pytest.raises(AssertionError, match="has no port 16686"):
+    with pytest.raises(AssertionError, match="has no port 16687"):
         service_port(docs, url)
 
 
@@ -197,9 +197,28 @@ def test_write_verbs_only_when_view_only_mode_is_off(render_umbrella: RenderUmbr
     assert "patch" in apps["verbs"]
 
 
-def test_port_forward_can_be_dropped(render_umbrella: RenderUmbrella) -> None:
-    docs = render_umbrella({"kiali": {"rbac": {"portForward": False}}})
-    assert not [r for r in _rules(docs) if "pods/portforward" in r["resources"]]
+def test_port_forward_is_off_by_default_and_can_be_asked_for(render_umbrella: RenderUmbrella) -> None:
+    assert not [r for r in _rules(render_umbrella({})) if "pods/portforward" in r["resources"]]
+    docs = render_umbrella({"kiali": {"rbac": {"portForward": True}}})
+    assert [r for r in _rules(docs) if "pods/portforward" in r["resources"]]
+
+
+def test_people_log_in_as_a_read_only_viewer(render_umbrella: RenderUmbrella) -> None:
+    docs = render_umbrella({})
+    account = one(docs, "ServiceAccount", "kiali-viewer")
+    assert account["automountServiceAccountToken"] is False
+    binding = one(docs, "ClusterRoleBinding", "kiali-viewer")
+    assert binding["roleRef"]["name"] == "kiali-viewer"
+    assert binding["subjects"] == [{"kind": "ServiceAccount", "name": "kiali-viewer",
+                                    "namespace": OBS}]
+    rules = one(docs, "ClusterRole", "kiali-viewer")["rules"]
+    assert {verb for rule in rules for verb in rule["verbs"]} == {"get", "list", "watch"}
+    resources = {res for rule in rules for res in rule["resources"]}
+    assert not resources & {"secrets", "pods/portforward", "pods/exec", "tokenreviews"}
+    # Not with the anonymous strategy (nobody logs in), nor when switched off.
+    for values in ({"auth": {"strategy": "anonymous"}}, {"loginViewer": {"enabled": False}}):
+        assert not [d for d in render_umbrella({"kiali": values})
+                    if d["metadata"]["name"] == "kiali-viewer"]
 
 
 def test_binding_ties_the_service_account_to_the_cluster_role(render_umbrella: RenderUmbrella) -> None:
@@ -223,7 +242,11 @@ def test_probes_and_ports(render_umbrella: RenderUmbrella) -> None:
         assert container[probe]["httpGet"] == {"path": "/kiali/healthz", "port": "api-port"}
     service = one(docs, "Service", "kiali")
     assert {p["name"]: (p["port"], p["targetPort"]) for p in service["spec"]["ports"]} == {
-        "http": (20001, "api-port"), "http-metrics": (9090, "http-metrics")}
+        "http": (20001, "api-port")}
+    metrics = one(docs, "Service", "kiali-metrics")
+    assert metrics["spec"]["type"] == "ClusterIP"
+    assert {p["name"]: (p["port"], p["targetPort"]) for p in metrics["spec"]["ports"]} == {
+        "http-metrics": (9090, "http-metrics")}
     template = one(docs, "Deployment", "kiali")["spec"]["template"]
     assert service["spec"]["selector"].items() <= template["metadata"]["labels"].items()
 
@@ -263,7 +286,8 @@ def test_kiali_gets_its_fixed_node_port(render_umbrella: RenderUmbrella) -> None
     ports = {p["name"]: p for p in service["spec"]["ports"]}
     assert service["spec"]["type"] == "NodePort"
     assert ports["http"]["nodePort"] == 30201
-    assert "nodePort" not in ports["http-metrics"]
+    assert list(ports) == ["http"]  # the UI port only; metrics stay on kiali-metrics
+    assert one(docs, "Service", "kiali-metrics")["spec"]["type"] == "ClusterIP"
 
 
 def test_kiali_load_balancer(render_umbrella: RenderUmbrella) -> None:

@@ -89,9 +89,10 @@ def test_alloy_tails_only_its_own_node(render_umbrella: RenderUmbrella) -> None:
 def test_alloy_rbac_is_least_privilege(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({})
     role = one(docs, "ClusterRole", "alloy")
-    assert role["rules"] == [{"apiGroups": [""],
-                              "resources": ["pods", "pods/log", "nodes", "namespaces"],
-                              "verbs": ["get", "list", "watch"]}]
+    # Exactly what config.alloy reads: pods (discovery) and pods/log (the source).
+    assert role["rules"] == [
+        {"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list", "watch"]},
+        {"apiGroups": [""], "resources": ["pods/log"], "verbs": ["get"]}]
     binding = one(docs, "ClusterRoleBinding", "alloy")
     assert binding["roleRef"]["name"] == "alloy"
     assert binding["subjects"] == [{"kind": "ServiceAccount", "name": "alloy", "namespace": OBS}]

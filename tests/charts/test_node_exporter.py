@@ -100,7 +100,8 @@ def test_image_tag_matches_the_chart_app_version(render_umbrella: RenderUmbrella
 def test_resources_follow_the_observability_namespace(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({"global": {"observabilityNamespace": "monitoring"}})
     mine = [d for d in docs if d["__source__"].startswith(SOURCE)]
-    assert sorted(d["kind"] for d in mine) == ["DaemonSet", "Service", "ServiceAccount"]
+    assert sorted(d["kind"] for d in mine) == ["DaemonSet", "NetworkPolicy", "Service",
+                                                "ServiceAccount"]
     assert {d["metadata"]["namespace"] for d in mine} == {"monitoring"}
     assert {d["metadata"]["labels"]["app.kubernetes.io/name"] for d in mine} == {"node-exporter"}
 

@@ -115,10 +115,17 @@ def test_probes_resources_and_security_defaults(render_umbrella: RenderUmbrella)
         assert box["resources"] == {"requests": {"cpu": "100m", "memory": "256Mi"},
                                     "limits": {"memory": "512Mi"}}
         assert box["securityContext"] == {"allowPrivilegeEscalation": False,
+                                          "readOnlyRootFilesystem": True,
                                           "capabilities": {"drop": ["ALL"]},
                                           "seccompProfile": {"type": "RuntimeDefault"}}
         pod = deployment["spec"]["template"]["spec"]
-        assert "securityContext" not in pod  # runAsNonRoot is not forced: images unknown
+        assert pod["securityContext"] == {"runAsNonRoot": True, "runAsUser": 10001,
+                                          "runAsGroup": 10001, "fsGroup": 10001,
+                                          "seccompProfile": {"type": "RuntimeDefault"}}
+        assert pod["automountServiceAccountToken"] is False
+        # The read-only root filesystem leaves the JVM one writable place: /tmp.
+        assert box["volumeMounts"] == [{"name": "tmp", "mountPath": "/tmp"}]
+        assert pod["volumes"] == [{"name": "tmp", "emptyDir": {}}]
         assert "imagePullSecrets" not in pod
 
 
@@ -137,7 +144,7 @@ def test_probe_paths_resources_and_pull_secrets_are_values(render_umbrella: Rend
     assert container(deployments["frontend-app"])["resources"]["limits"] == {"memory": "512Mi"}
     pod = deployments["datasource-app"]["spec"]["template"]["spec"]
     assert pod["imagePullSecrets"] == [{"name": "ocir-pull"}]
-    assert pod["securityContext"] == {"runAsNonRoot": True, "runAsUser": 1000}
+    assert pod["securityContext"]["runAsUser"] == 1000
 
 
 def test_probes_can_be_switched_off(render_umbrella: RenderUmbrella) -> None:

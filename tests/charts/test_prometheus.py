@@ -273,7 +273,7 @@ def test_rbac_is_read_only_discovery(render_umbrella: RenderUmbrella) -> None:
     assert verbs == {"get", "list", "watch"}
     resources = {(group, resource) for rule in role["rules"]
                  for group in rule.get("apiGroups", []) for resource in rule["resources"]}
-    assert resources == {("", r) for r in ("nodes", "nodes/proxy", "nodes/metrics", "services",
+    assert resources == {("", r) for r in ("nodes", "nodes/metrics", "services",
                                            "endpoints", "pods")} | {
         ("discovery.k8s.io", "endpointslices")}
     assert [r for r in role["rules"] if "nonResourceURLs" in r] == [
@@ -317,7 +317,7 @@ def test_resources_follow_the_observability_namespace(render_umbrella: RenderUmb
     mine = [d for d in docs if d["__source__"].startswith(SOURCE)]
     assert {d["kind"] for d in mine} == {"ServiceAccount", "ConfigMap", "ClusterRole",
                                          "ClusterRoleBinding", "Service", "Deployment",
-                                         "PersistentVolumeClaim"}
+                                         "PersistentVolumeClaim", "NetworkPolicy"}
     for doc in mine:
         if doc["kind"] not in {"ClusterRole", "ClusterRoleBinding"}:
             assert doc["metadata"]["namespace"] == "monitoring", doc["kind"]
@@ -368,3 +368,16 @@ def test_manifests_are_valid_kubernetes_objects(render_umbrella: RenderUmbrella,
                                                 Any]) -> None:
     """Strict Kubernetes 1.34 schemas (kubernetes-validate): unknown fields are errors."""
     strictly_valid(render_umbrella(values), SOURCE)
+
+
+def test_kubelet_metrics_are_scraped_directly_without_the_api_proxy(render_umbrella: RenderUmbrella) -> None:
+    docs = render_umbrella({})
+    config = yaml.safe_load(one(docs, "ConfigMap", "prometheus")["data"]["prometheus.yml"])
+    for name, path in (("kubernetes-nodes", None), ("kubernetes-nodes-cadvisor", "/metrics/cadvisor")):
+        job = _job(config, name)
+        assert job["scheme"] == "https" and job.get("metrics_path") == path
+        # The node role's address is the kubelet's; nothing rewrites it to the API server.
+        assert all(rule.get("target_label") not in ("__address__", "__metrics_path__")
+                   for rule in job["relabel_configs"])
+    role = one(docs, "ClusterRole", "prometheus")
+    assert not [r for r in role["rules"] if "nodes/proxy" in r.get("resources", [])]

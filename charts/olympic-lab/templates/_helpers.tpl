@@ -1,6 +1,8 @@
 {{/*
-The umbrella chart has no resources of its own: every resource belongs to a
-component subchart under charts/. Shared settings travel in .Values.global.
+Every component resource belongs to a component subchart under charts/; the umbrella
+chart renders only what spans them: the default-deny NetworkPolicies of the lab's
+namespaces (and Istio's pods' flows in istio-system). Shared settings travel in
+.Values.global.
 */}}
 {{- define "olympic-lab.name" -}}
 {{- .Chart.Name -}}

@@ -36,18 +36,23 @@ _ALLOY_URL = re.compile(r'\burl\s*=\s*"([^"]+)"')
 _DEFAULT_PORTS = {"http": 80, "https": 443, "grpc": 80}
 
 
+def config_urls(config_map: Document) -> Iterator[tuple[str, str]]:
+    """``(path, address)`` of every in-config URL of a ConfigMap (also read by
+    network-reachability)."""
+    for key, text in as_map(config_map.body.get("data")).items():
+        if not isinstance(text, str):
+            continue
+        path = f'data."{key}"' if "." in str(key) else f"data.{key}"
+        if str(key).endswith(".alloy"):
+            yield from ((path, m) for m in _ALLOY_URL.findall(text))
+        else:
+            yield from _urls_in(_parse(text), path)
+
+
 def run(inventory: Inventory, options: ValidationOptions) -> Iterator[Finding]:
     for config_map in inventory.kind("ConfigMap"):
-        for key, text in as_map(config_map.body.get("data")).items():
-            if not isinstance(text, str):
-                continue
-            path = f'data."{key}"' if "." in str(key) else f"data.{key}"
-            if str(key).endswith(".alloy"):
-                addresses = [(path, m) for m in _ALLOY_URL.findall(text)]
-            else:
-                addresses = list(_urls_in(_parse(text), path))
-            for where, address in addresses:
-                yield from _check(inventory, config_map, config_map.namespace, where, address)
+        for where, address in config_urls(config_map):
+            yield from _check(inventory, config_map, config_map.namespace, where, address)
     for app in inventory.kind("Application"):
         spec = as_map(app.body.get("spec"))
         namespace = str(as_map(spec.get("destination")).get("namespace", ""))

@@ -86,3 +86,8 @@ accessible_namespaces list; login_token.signing_key is never written here.
 {{- define "kiali.generateSigningKey" -}}
 {{- if and (include "kiali.needsSigningKey" .) .Values.loginToken.generateSecret.enabled }}true{{ end -}}
 {{- end -}}
+
+{{/* Whether the read-only login identity renders (token strategy only). */}}
+{{- define "kiali.loginViewer" -}}
+{{- if and (eq .Values.auth.strategy "token") .Values.loginViewer.enabled }}true{{ end -}}
+{{- end -}}

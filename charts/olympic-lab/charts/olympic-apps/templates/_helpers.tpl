@@ -76,6 +76,8 @@ metadata:
   namespace: {{ .ctx.Release.Namespace | quote }}
   labels:
     {{- include "olympic-apps.labels" . | nindent 4 }}
+  annotations:
+    {{- include "olympic-common.checkovSkips" (dict "images" (list (dict "digest" .digest)) "skips" list) | trim | nindent 4 }}
 spec:
   replicas: {{ .replicas | int }}
   selector:
@@ -86,6 +88,8 @@ spec:
       labels:
         {{- include "olympic-apps.podLabels" . | nindent 8 }}
     spec:
+      # The app never calls the Kubernetes API (Istio's sidecar has its own token).
+      automountServiceAccountToken: false
       {{- with $values.imagePullSecrets }}
       imagePullSecrets:
         {{- range . }}
@@ -125,6 +129,13 @@ spec:
           securityContext:
             {{- toYaml . | nindent 12 }}
           {{- end }}
+          volumeMounts:
+            - name: tmp
+              mountPath: /tmp
+      volumes:
+        # The JVM's only writable place (the root filesystem is read-only).
+        - name: tmp
+          emptyDir: {}
 {{- end -}}
 
 {{/*

@@ -19,6 +19,7 @@ metadata:
     {{- include "olympic-common.labels" (dict "ctx" .ctx "name" .component) | nindent 4 }}
   annotations:
     {{- include "olympic-common.secretJobHook" "-5" | nindent 4 }}
+    {{- include "olympic-common.checkovSkips" (dict "images" (list .image) "skips" (list "CKV_K8S_38=The Job creates one Secret through the Kubernetes API with its token (a Role allowing only that)")) | trim | nindent 4 }}
 spec:
   backoffLimit: 4
   ttlSecondsAfterFinished: 600

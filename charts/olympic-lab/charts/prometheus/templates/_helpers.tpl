@@ -32,6 +32,18 @@ authorization:
 {{- end -}}
 
 {{/*
+HTTP client settings for the kubelets: the service account's token, and no CA check
+(kubelet serving certificates are self-signed on most clusters, OKE included).
+*/}}
+{{- define "prometheus.kubeletAuth" -}}
+scheme: https
+tls_config:
+  insecure_skip_verify: true
+authorization:
+  credentials_file: /var/run/secrets/kubernetes.io/serviceaccount/token
+{{- end -}}
+
+{{/*
 Relabelling shared by kubernetes-service-endpoints and its -slow twin: scheme,
 path and port from the Service's prometheus.io/* annotations, the Service's
 labels, and kubernetes_namespace / kubernetes_name / kubernetes_node.

@@ -1,0 +1,79 @@
+"""ui-exposure (warning): a UI exposed outside the cluster has a source range and a login.
+
+A ``LoadBalancer`` Service without ``loadBalancerSourceRanges`` accepts any source
+address. A ``NodePort`` or ``LoadBalancer`` Service in front of a UI that asks for no
+login (Prometheus and Jaeger have none; Grafana with anonymous access; Kiali with the
+``anonymous`` strategy) lets anyone who reaches it read what the lab collects.
+
+Passes: ``type: LoadBalancer`` with ``loadBalancerSourceRanges: [203.0.113.7/32]`` in
+front of Grafana without ``GF_AUTH_ANONYMOUS_ENABLED: "true"``; any ``ClusterIP``
+Service (reached with ``kubectl port-forward``).
+
+Fails: ``type: LoadBalancer`` without source ranges; ``type: NodePort`` in front of
+the Prometheus image ``quay.io/prometheus/prometheus``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import yaml
+
+from ..findings import Finding, Severity, ValidationOptions
+from .inventory import Inventory, PodTemplate, Reporter, as_list, as_map
+
+ID = "ui-exposure"
+SEVERITY: Severity = "warning"
+report = Reporter(ID, SEVERITY)
+#: Images of UIs with no login of their own (repository path fragments).
+NO_LOGIN_IMAGES = ("prometheus/prometheus", "jaegertracing/")
+EXPOSED = ("NodePort", "LoadBalancer")
+
+
+def run(inventory: Inventory, options: ValidationOptions) -> Iterator[Finding]:
+    for service in inventory.kind("Service"):
+        spec = as_map(service.body.get("spec"))
+        kind = spec.get("type")
+        if kind not in EXPOSED:
+            continue
+        if kind == "LoadBalancer" and not as_list(spec.get("loadBalancerSourceRanges")):
+            yield report(service, "spec.loadBalancerSourceRanges", f"LoadBalancer "
+                         f"{service.name!r} accepts any source address; set "
+                         "expose.loadBalancerSourceRanges")
+        selector = as_map(spec.get("selector"))
+        for template in inventory.templates_selected(selector, service.namespace):
+            why = _no_login(inventory, template)
+            if why:
+                yield report(service, "spec.type", f"{kind} {service.name!r} exposes "
+                             f"{template.doc.kind} {template.doc.name!r}, which {why}")
+                break
+
+
+def _no_login(inventory: Inventory, template: PodTemplate) -> str:
+    """Why the pod's UI lets anyone in, or ''."""
+    for _path, container in template.containers():
+        image = str(container.get("image", ""))
+        if any(fragment in image for fragment in NO_LOGIN_IMAGES):
+            return "has no login of its own"
+        env = {str(e.get("name")): e.get("value") for e in map(as_map, as_list(container.get("env")))}
+        if str(env.get("GF_AUTH_ANONYMOUS_ENABLED", "")).lower() == "true":
+            return "lets anonymous visitors in (GF_AUTH_ANONYMOUS_ENABLED)"
+        if "/kiali" in image and _kiali_anonymous(inventory, template):
+            return "lets anyone in (Kiali auth strategy anonymous)"
+    return ""
+
+
+def _kiali_anonymous(inventory: Inventory, template: PodTemplate) -> bool:
+    for volume in map(as_map, as_list(template.spec.get("volumes"))):
+        name = as_map(volume.get("configMap")).get("name")
+        for config_map in inventory.kind("ConfigMap"):
+            if config_map.name != name or config_map.namespace != template.namespace:
+                continue
+            for text in as_map(config_map.body.get("data")).values():
+                try:
+                    config = yaml.safe_load(str(text))
+                except yaml.YAMLError:
+                    continue
+                if as_map(as_map(config).get("auth")).get("strategy") == "anonymous":
+                    return True
+    return False

@@ -1,0 +1,154 @@
+"""Real etcd and kube-apiserver processes on 127.0.0.1, for the e2e tests.
+
+One etcd serves every API server; each API server is a cluster of its own
+(its own ``--etcd-prefix``), so environments never see each other's objects.
+Credentials are made fresh in a temporary folder: a CA and a serving certificate
+(openssl), a static token with ``system:masters``, a service-account key pair.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from e2e_toolchain import find_binary
+from kube_api import KubeApi
+
+ENVIRONMENTS = ("oke", "kind", "workshop")
+
+
+def require_binary(name: str) -> Path:
+    """The cached binary ``name``; skip (or fail under LABGEN_E2E=required) when absent."""
+    path = find_binary(name)
+    if path is not None:
+        return path
+    reason = (f"e2e: no {name} binary built from the pinned Go modules "
+              "(run: python tests/e2e/build_tools.py)")
+    if os.environ.get("LABGEN_E2E") == "required":
+        pytest.fail(reason + "; LABGEN_E2E=required", pytrace=False)
+    pytest.skip(reason)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _openssl(*args: str) -> None:
+    subprocess.run(["openssl", *args], check=True, capture_output=True)
+
+
+@dataclass(frozen=True)
+class Credentials:
+    folder: Path
+    token: str
+
+    @property
+    def ca(self) -> Path:
+        return self.folder / "ca.crt"
+
+    @classmethod
+    def create(cls, folder: Path) -> Credentials:
+        """CA, serving certificate for 127.0.0.1/localhost, token file, SA key pair."""
+        folder.mkdir(parents=True, exist_ok=True)
+        ca_key, ca, key, csr, cert = (folder / n for n in
+                                      ("ca.key", "ca.crt", "server.key", "server.csr", "server.crt"))
+        _openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(ca_key), "-out",
+                 str(ca), "-days", "1", "-subj", "/CN=labgen-e2e-ca")
+        _openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(csr),
+                 "-subj", "/CN=kube-apiserver")
+        extensions = folder / "san.ext"
+        extensions.write_text("subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes.default.svc\n"
+                              "extendedKeyUsage=serverAuth\n")
+        _openssl("x509", "-req", "-in", str(csr), "-CA", str(ca), "-CAkey", str(ca_key),
+                 "-CAcreateserial", "-out", str(cert), "-days", "1", "-extfile", str(extensions))
+        _openssl("genrsa", "-out", str(folder / "sa.key"), "2048")
+        _openssl("rsa", "-in", str(folder / "sa.key"), "-pubout", "-out", str(folder / "sa.pub"))
+        token = secrets.token_hex(16)
+        (folder / "tokens.csv").write_text(f'{token},labgen-e2e,labgen-e2e,"system:masters"\n')
+        return cls(folder, token)
+
+
+@dataclass
+class Process:
+    name: str
+    popen: subprocess.Popen[bytes]
+    log: Path
+
+    def stop(self) -> None:
+        if self.popen.poll() is None:
+            self.popen.terminate()
+            try:
+                self.popen.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.popen.kill()
+                self.popen.wait()
+
+    def tail(self, lines: int = 20) -> str:
+        text = self.log.read_text(errors="replace") if self.log.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+
+def start(name: str, command: list[str], folder: Path) -> Process:
+    log = folder / f"{name}.log"
+    with log.open("wb") as out:
+        popen = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT,
+                                 stdin=subprocess.DEVNULL)
+    return Process(name, popen, log)
+
+
+def start_etcd(binary: Path, folder: Path) -> tuple[Process, str]:
+    client, peer = free_port(), free_port()
+    url = f"http://127.0.0.1:{client}"
+    process = start("etcd", [
+        str(binary), "--name=e2e", f"--data-dir={folder / 'etcd'}",
+        f"--listen-client-urls={url}", f"--advertise-client-urls={url}",
+        f"--listen-peer-urls=http://127.0.0.1:{peer}",
+        f"--initial-advertise-peer-urls=http://127.0.0.1:{peer}",
+        f"--initial-cluster=e2e=http://127.0.0.1:{peer}",
+        "--unsafe-no-fsync", "--log-level=warn",
+    ], folder)
+    return process, url
+
+
+@dataclass
+class Cluster:
+    """One kube-apiserver (a cluster of its own in etcd) and a client for it."""
+
+    name: str
+    process: Process
+    api: KubeApi
+    started: float = field(default_factory=time.monotonic)
+    #: Seconds from start to /readyz ok (set by the fixture).
+    ready_after: float = 0.0
+
+
+def start_apiserver(binary: Path, name: str, etcd_url: str, creds: Credentials,
+                    folder: Path) -> Cluster:
+    port = free_port()
+    work = folder / name
+    work.mkdir(parents=True, exist_ok=True)
+    process = start(f"kube-apiserver-{name}", [
+        str(binary), "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1",
+        f"--secure-port={port}", f"--etcd-servers={etcd_url}", f"--etcd-prefix=/{name}",
+        f"--cert-dir={work}", f"--tls-cert-file={creds.folder / 'server.crt'}",
+        f"--tls-private-key-file={creds.folder / 'server.key'}",
+        f"--token-auth-file={creds.folder / 'tokens.csv'}", "--authorization-mode=Node,RBAC",
+        f"--service-account-key-file={creds.folder / 'sa.pub'}",
+        f"--service-account-signing-key-file={creds.folder / 'sa.key'}",
+        "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+        "--service-cluster-ip-range=10.96.0.0/16", "--profiling=false", "--v=0",
+    ], folder)
+    api = KubeApi(f"https://127.0.0.1:{port}", creds.token, str(creds.ca))
+    return Cluster(name, process, api)
+
+
+StartClusters = Callable[[list[str]], dict[str, Cluster]]
