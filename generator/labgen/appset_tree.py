@@ -25,6 +25,7 @@ from .argocd_tree import (
     AppSpec,
     applications,
     bootstrap_files,
+    hub_context,
     lab_namespaces,
     project_kinds,
     tree_dir,
@@ -107,7 +108,7 @@ def render_appset_tree(env: Environment, labs: list[LabRender]) -> dict[str, str
     labels = {"app.kubernetes.io/part-of": "olympic-lab", "labgen.io/environment": env.name}
     common = {
         "env": env.name, "sources": ", ".join(env.files), "argocd_namespace": spec.argocd.namespace,
-        "project": spec.argocd.project, "labels": labels, "tree_dir": tree_dir(env),
+        "labels": labels, "tree_dir": tree_dir(env), **hub_context(env),
     }
     destination = _destination(env, participants)
     generators = _generators(env, participants)
@@ -117,7 +118,7 @@ def render_appset_tree(env: Environment, labs: list[LabRender]) -> dict[str, str
         files[app.file] = jinja_env.render(
             "argocd/applicationset.yaml.j2", app=app, generators=generators,
             template_labels={**labels, "labgen.io/cluster": NAME_PARAM, "labgen.io/part": app.name},
-            template_name=f"{NAME_PARAM}-{app.name}",
+            template_name=f"{spec.argocd.name_prefix}{NAME_PARAM}-{app.name}",
             template_spec=_template_spec(app, common, destination), **common)
     manifests = [doc for lab in labs for doc in lab.manifests]
     cluster_kinds, namespaced_kinds = project_kinds(manifests)

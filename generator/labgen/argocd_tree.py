@@ -226,8 +226,21 @@ def is_synced(rel: str, env: Environment) -> bool:
 
 
 def bootstrap_project_name(env: Environment) -> str:
-    """The root Application's project: ``<project>-bootstrap``."""
-    return f"{env.spec.argocd.project}-bootstrap"
+    """The root Application's project: ``<prefix><project>-bootstrap``."""
+    return f"{env.spec.argocd.project_name}-bootstrap"
+
+
+def root_name(env: Environment) -> str:
+    """The root Application: ``<prefix><project>-root``."""
+    return f"{env.spec.argocd.project_name}-root"
+
+
+def hub_context(env: Environment) -> dict[str, Any]:
+    """What the templates need to place an environment in a shared Argo CD: the name prefix,
+    the lab's AppProject as Argo CD names it, and where the lab's Applications deploy."""
+    argocd = env.spec.argocd
+    return {"name_prefix": argocd.name_prefix, "project": argocd.project_name,
+            "destination": argocd.destination.target}
 
 
 def bootstrap_files(env: Environment, common: dict[str, Any],
@@ -239,7 +252,7 @@ def bootstrap_files(env: Environment, common: dict[str, Any],
         "argocd/bootstrap-project.yaml.j2", bootstrap_project=bootstrap,
         repo_url=spec.argocd.repo_url, kinds=_kind_rules(kinds), **common)
     root = jinja_env.render(
-        "argocd/root.yaml.j2", root_name=f"{spec.argocd.project}-root",
+        "argocd/root.yaml.j2", root_name=root_name(env),
         repo_url=spec.argocd.repo_url, target_revision=spec.argocd.target_revision,
         root_syncs=ROOT_SYNCS, **{**common, "project": bootstrap})
     return {BOOTSTRAP_PROJECT_FILE: project, "root.yaml": root}
@@ -254,9 +267,9 @@ def render_tree(env: Environment, lab: LabRender) -> dict[str, str]:
         "env": env.name,
         "sources": ", ".join(env.files),
         "argocd_namespace": spec.argocd.namespace,
-        "project": spec.argocd.project,
         "labels": labels,
         "tree_dir": tree_dir(env),
+        **hub_context(env),
     }
     files: dict[str, str] = {}
     for app in applications(env):

@@ -37,7 +37,7 @@ def bootstrap_text(rendered: RenderedEnvironment) -> str:
         f"#   labgen bootstrap --env {env.name} | kubectl apply -n {ns} --server-side -f -\n"
         f"# Argo CD must already run in namespace {ns} and be able to read {spec.argocd.repo_url}.\n"
         f"# Below: the AppProject {bootstrap_project_name(env)} (the root Application's: Argo CD's\n"
-        f"# own kinds in {ns} only), the AppProject {spec.argocd.project} (the only repositories,\n"
+        f"# own kinds in {ns} only), the AppProject {spec.argocd.project_name} (the only repositories,\n"
         f"# destinations and kinds the lab may use; never {ns}), the root Application that\n"
         f"# syncs {base}/ from git (from then\n"
         f"# on a merged pull request is a deployment), and a patch of the argocd-cm ConfigMap\n"

@@ -118,3 +118,14 @@ def enabled(components: Any, key: str) -> bool:
 def host_access_allowed() -> tuple[HostAccess, ...]:
     """Every workload that may use host features, with the features it may use."""
     return tuple(access for item in COMPONENTS for access in item.host_access)
+
+
+#: A workload's identity for host access: ``namespace/Kind/name``, and the features granted.
+HostGrant = tuple[str, tuple[HostFeature, ...]]
+
+
+def host_access_grants(namespace: str = "istio-system") -> tuple[HostGrant, ...]:
+    """The exemptions of the host-access check: exact workload identities in the
+    observability ``namespace``, each with only the host features it needs."""
+    return tuple((f"{namespace}/{access.kind}/{access.name}", access.features)
+                 for access in host_access_allowed())

@@ -79,7 +79,7 @@ def synced_foreign(root: Path, rendered: RenderedEnvironment) -> list[str]:
     ``apps/``, or ``manifests/`` in rendered mode), relative to the tree."""
     generated = {path[len(rendered.tree_dir) + 1:] for path in rendered.tree}
     return [rel for rel in foreign_files(root / rendered.tree_dir)
-            if rel not in generated and is_synced(rel, rendered.env)]
+            if rel not in generated and not rel.endswith("/") and is_synced(rel, rendered.env)]
 
 
 def synced_message(rendered: RenderedEnvironment, rel: str) -> str:

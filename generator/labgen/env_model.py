@@ -23,6 +23,9 @@ QUANTITY = r"[0-9]+(Mi|Gi|Ti)"
 #: YAML and Argo CD templates as they are).
 URL = r"(https://|http://|ssh://|git@)[^\s\"'{}\\<>`|^]+"
 NODE_PORT_SERVICES = node_port_services()
+#: An Argo CD cluster server URL: https, a host, an optional port and path.
+CLUSTER_SERVER = (r"https://[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?(:[0-9]{1,5})?"
+                  r"(/[^\s\"'{}\\<>`|^]*)?")
 
 
 def _empty() -> Mapping[str, Any]:
@@ -50,6 +53,39 @@ class Cluster:
     )
 
 
+#: A name prefix: a DNS-1123 label's start, so ``<prefix><name>`` stays a valid name.
+NAME_PREFIX = r"([a-z0-9][-a-z0-9]*)?"
+#: Argo CD's name for the cluster it runs in.
+IN_CLUSTER = "https://kubernetes.default.svc"
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where the lab's Applications deploy: a cluster Argo CD knows, by server URL or by name
+    (exactly one; neither = server https://kubernetes.default.svc, Argo CD's own cluster)."""
+
+    server: str = field(default="", metadata=_meta(
+        "Kubernetes API URL as registered in Argo CD ('' with no name = "
+        "https://kubernetes.default.svc).", pattern=f"({CLUSTER_SERVER})?",
+        hint="write the API server URL, e.g. https://203.0.113.10:6443"))
+    name: str = field(default="", metadata=_meta(
+        "Argo CD cluster name (instead of server).",
+        pattern=r"([A-Za-z0-9]([-A-Za-z0-9_.@]*[A-Za-z0-9])?)?",
+        hint="write the cluster's name as `argocd cluster list` shows it"))
+
+    @property
+    def target(self) -> dict[str, str]:
+        """``{"server": URL}`` or ``{"name": NAME}``, as an Argo CD destination says it."""
+        if self.name:
+            return {"name": self.name}
+        return {"server": self.server or IN_CLUSTER}
+
+    @property
+    def explicit(self) -> bool:
+        """Whether this names a cluster other than Argo CD's own."""
+        return self.target != {"server": IN_CLUSTER}
+
+
 @dataclass(frozen=True)
 class ArgoCD:
     """Where Argo CD runs and which repository it syncs."""
@@ -71,6 +107,26 @@ class ArgoCD:
     rendered_manifests: bool = field(default=False, metadata=_meta(
         "Commit the hydrated manifests to gitops/<env>/manifests/ and point the umbrella's "
         "Application at them, so Argo CD applies exactly what was reviewed."))
+    name_prefix: str = field(default="", metadata=_meta(
+        "Prefix of every Argo CD object's name (Applications, ApplicationSets, the root "
+        "Application, both AppProjects), so environments sharing one Argo CD never share an "
+        "object; '' = today's names.", pattern=NAME_PREFIX, max_length=40,
+        hint="use lowercase letters, digits and '-', starting with a letter or digit, e.g. oke-"))
+    destination: Destination = field(default_factory=Destination)
+    instance: str = field(default="", metadata=_meta(
+        "Which Argo CD manages this environment (a free label, e.g. hub); environments with "
+        "the same instance must not share object names. '' = the environment's own in-cluster "
+        "Argo CD.", pattern=r"([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?", max_length=63,
+        hint="write a short label such as hub"))
+
+    def named(self, name: str) -> str:
+        """``name`` as Argo CD sees it: with :attr:`name_prefix`."""
+        return f"{self.name_prefix}{name}"
+
+    @property
+    def project_name(self) -> str:
+        """The lab's AppProject, as Argo CD sees it."""
+        return self.named(self.project)
 
 
 @dataclass(frozen=True)
@@ -248,9 +304,6 @@ Components.__module__ = __name__
 Components.__doc__ = "Switch each part of the lab on or off."
 
 
-#: An Argo CD cluster server URL: https, a host, an optional port and path.
-CLUSTER_SERVER = (r"https://[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?(:[0-9]{1,5})?"
-                  r"(/[^\s\"'{}\\<>`|^]*)?")
 LABEL_KEY = r"([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?"
 LABEL_VALUE = r"([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?"
 

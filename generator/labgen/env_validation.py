@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .chart_values import LabRender
+from .components import host_access_grants
 from .findings import Acknowledgement
 from .render import RenderedEnvironment
 from .repo_config import rule_levels
@@ -31,7 +32,8 @@ def environment_options(root: Path, rendered: RenderedEnvironment, *, strict: bo
         crd_paths=crd_paths, repo_root=root, planned_files=frozenset(rendered.tree),
         acknowledgements=tuple(Acknowledgement(a.check, a.reason, a.resource)
                                for a in rendered.env.spec.validation.acknowledge),
-        rule_levels=rule_levels(root, rule_catalog()))
+        rule_levels=rule_levels(root, rule_catalog()),
+        host_access_allowlist=host_access_grants(rendered.env.spec.namespaces.observability))
 
 
 def validate_rendered(root: Path, rendered: RenderedEnvironment, *, strict: bool,

@@ -173,6 +173,9 @@ def _check(spec: EnvironmentFile, layers: Layers) -> list[InputError]:
 
     if not spec.argocd.repo_url:
         fail(("argocd",), "argocd.repoURL is required; write this repository's git URL")
+    if spec.argocd.destination.server and spec.argocd.destination.name:
+        fail(("argocd", "destination"), "argocd.destination gives both server and name; keep "
+             "exactly one (set the other to null in a layer that extends another)")
     _check_node_ports(spec, fail)
     if spec.cluster.platform == "oke":
         _check_oke_storage(spec, fail)

@@ -15,6 +15,11 @@ def printable(text: str, limit: int = 200) -> str:
     return out if len(out) <= limit else out[: limit - 3] + "..."
 
 
+def one_line(text: str, limit: int = 2000) -> str:
+    """``text`` safe for one terminal line: control characters escaped, at most ``limit``."""
+    return printable(text, limit)
+
+
 class LabgenError(Exception):
     """Base class: a problem the user can fix. Exit code 2 (usage/input)."""
 
@@ -23,12 +28,6 @@ class LabgenError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-
-
-def one_line(text: str, limit: int = 2000) -> str:
-    """``text`` safe for one terminal line: control characters escaped, at most ``limit``."""
-    out = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-    return out if len(out) <= limit else out[: limit - 3] + "..."
 
     def __str__(self) -> str:
         return self.message

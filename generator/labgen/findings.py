@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
+from .components import HostGrant, host_access_grants
 from .manifests import Document, item_path
 
 Severity = Literal["error", "warning"]
@@ -83,9 +84,9 @@ class ValidationOptions:
     #: ``validate PATH...``: references into namespaces with no Service among the files
     #: given are not judged (the Services live elsewhere).
     complete: bool = True
-    #: Workload names allowed to run privileged / use hostPath / hostNetwork.
-    host_access_allowlist: tuple[str, ...] = field(
-        default=("node-exporter", "alloy", "promtail", "log-shipper"))
+    #: Workloads allowed host features, by exact identity (``namespace/Kind/name``), each
+    #: with only the features it needs (components.py; the observability namespace).
+    host_access_allowlist: tuple[HostGrant, ...] = field(default_factory=host_access_grants)
     #: Findings accepted on purpose (an environment's ``validation.acknowledge``).
     acknowledgements: tuple[Acknowledgement, ...] = ()
     #: Rule id -> ``error``, ``warning`` or ``off`` (the repository configuration).

@@ -15,6 +15,7 @@ from . import layout
 if TYPE_CHECKING:
     from .access import Access, ClusterAccess
     from .drift import Drift
+    from .hub_names import Clash
     from .manifest_diff import Change
     from .scenarios import Routes
     from .traffic_diff import TrafficChange
@@ -89,10 +90,13 @@ class CheckReport:
 
     orphans: tuple[Drift, ...]
     environments: tuple[EnvCheck, ...]
+    #: ``--all``: Argo CD objects two environments of one Argo CD both render.
+    clashes: tuple[Clash, ...] = ()
 
     @property
     def problems(self) -> int:
-        return len(self.orphans) + sum(len(e.drifts) + len(e.errors) for e in self.environments)
+        return (len(self.orphans) + len(self.clashes)
+                + sum(len(e.drifts) + len(e.errors) for e in self.environments))
 
 
 @dataclass(frozen=True)

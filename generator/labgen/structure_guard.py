@@ -14,13 +14,11 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import yaml
-
 from .errors import HelmError, InputError
+from .yaml_io import YAMLError, safe_load_all
 
 _RISKY = re.compile(r"[\n\r\t{}\[\],]|: |:$| #|^[-?:&*!|>'\"%@`]|^\s|\s$")
 PLACEHOLDER = "labgen-placeholder"
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def placeholders(value: Any) -> tuple[Any, bool]:
@@ -49,9 +47,8 @@ def _shapes(rendered: Mapping[str, str]) -> dict[str, list[Any]]:
     out = {}
     for path, text in rendered.items():
         try:
-            out[path] = [shape(doc) for doc in yaml.load_all(text, Loader=_Loader)
-                         if doc is not None]
-        except yaml.YAMLError:
+            out[path] = [shape(doc) for doc in safe_load_all(text) if doc is not None]
+        except YAMLError:
             out[path] = ["unparsable"]
     return out
 

@@ -16,6 +16,11 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import printable
+
+__all__ = ["HEADER", "OWNED", "STAGING_DIR", "STAGING_MARKER", "Blocked", "Entry", "Ownership",
+           "file_digest", "is_staging", "printable", "read_ownership", "scan"]
+
 from . import layout
 
 OWNED = layout.OWNED_FILE

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import layout
-from .errors import FindingsError, InputError
+from .errors import FindingsError, InputError, InputErrors
 from .results import (
     AccessReport,
     Bootstrap,
@@ -42,6 +42,7 @@ from .results import (
 
 if TYPE_CHECKING:
     from .helm_engine import HelmEngine
+    from .hub_names import Clash
     from .render import RenderedEnvironment
     from .render_cache import RenderCache
     from .validation import Finding
@@ -170,6 +171,10 @@ class Workspace:
         """Render, validate and write each environment; skip those whose inputs did not change
         (``strict``: warnings that are not acknowledged are errors, and nothing is skipped)."""
         selected = self.select(names, all_envs)
+        if all_envs:
+            clashing = self.name_clashes(selected)
+            if clashing:  # nothing is written: one Argo CD would have one tree overwrite another
+                raise InputErrors([InputError(str(clash)) for clash in clashing])
         with self.writing():
             return [self._render_one(name, force, strict)
                     for name in (progress or list)(selected)]
@@ -205,7 +210,15 @@ class Workspace:
                 name, rendered.tree_dir, drifts,
                 tuple(f for f in findings if f.severity == "error"),
                 tuple(f for f in findings if f.severity != "error")))
-        return CheckReport(orphans, tuple(checks))
+        clashing = tuple(self.name_clashes(selected)) if all_envs else ()
+        return CheckReport(orphans, tuple(checks), clashing)
+
+    def name_clashes(self, names: Sequence[str]) -> list[Clash]:
+        """Argo CD objects two of ``names`` render in one Argo CD (see :mod:`labgen.hub_names`)."""
+        from .environment import load_environment
+        from .hub_names import clashes
+
+        return clashes([load_environment(self.root, name) for name in names])
 
     def traffic(self, name: str) -> TrafficView:
         """The current traffic scenario of ``name`` and where its rollout stands."""

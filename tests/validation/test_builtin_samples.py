@@ -127,3 +127,14 @@ def test_every_kind_and_version_is_known_and_strict(api_version: str, kind: str)
             if f.rule in ("schema", "unknown-kind")] == []
     doc["spec"]["zzUnknown"] = 1
     assert _errors(doc) == [("spec.zzUnknown", "unknown field 'zzUnknown'")]
+
+
+def test_fields_istio_allows_only_one_of() -> None:
+    doc = _named("DestinationRule", "reviews")
+    doc["spec"]["trafficPolicy"]["loadBalancer"]["consistentHash"] = {"useSourceIp": True}
+    assert _errors(doc) == [(
+        "spec.trafficPolicy.loadBalancer",
+        "sets 'simple' and 'consistentHash'; at most one of 'simple', 'consistentHash' may be set")]
+    doc = _named("VirtualService", "reviews")
+    doc["spec"]["http"][1]["corsPolicy"]["allowOrigins"][0]["prefix"] = "https://"
+    assert [p for p, _m in _errors(doc)] == ["spec.http[1].corsPolicy.allowOrigins[0]"]

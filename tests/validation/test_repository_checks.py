@@ -138,14 +138,37 @@ def test_strict_turns_warnings_into_errors() -> None:
     assert [(f.rule, f.severity) for f in strict] == [("nodeport-exposure", "error")]
 
 
-def test_host_access_allowlist_is_configurable() -> None:
-    body = {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "node-exporter"},
-            "spec": {"selector": {"matchLabels": {"a": "b"}}, "template": {
-                "metadata": {"labels": {"a": "b"}},
-                "spec": {"hostNetwork": True, "containers": [{
-                    "name": "c", "image": "prom/node-exporter:v1.10.2",
+def _daemonset(name: str, namespace: str = "istio-system", **spec: object) -> Document:
+    body = {"apiVersion": "apps/v1", "kind": "DaemonSet",
+            "metadata": {"name": name, "namespace": namespace},
+            "spec": {"selector": {"matchLabels": {"a": name}}, "template": {
+                "metadata": {"labels": {"a": name}},
+                "spec": {**spec, "containers": [{
+                    "name": "c", "image": "quay.io/prometheus/node-exporter:v1.12.1",
                     "resources": {"requests": {"cpu": "10m"}}}]}}}}
-    documents = [Document("ds.yaml", 0, body)]
+    return Document("ds.yaml", 0, body)
+
+
+def test_host_access_allowlist_is_configurable() -> None:
+    documents = [_daemonset("node-exporter", hostNetwork=True, hostPID=True)]
     assert validate_documents(documents, ValidationOptions()) == []
     found = validate_documents(documents, ValidationOptions(host_access_allowlist=()))
-    assert [f.rule for f in found] == ["host-access"]
+    assert [f.rule for f in found] == ["host-access", "host-access"]
+
+
+def test_host_access_is_by_exact_identity_and_feature() -> None:
+    privileged = _daemonset("alloy-debug", hostNetwork=True)
+    privileged.body["spec"]["template"]["spec"]["containers"][0]["securityContext"] = {
+        "privileged": True}
+    cases = {
+        "alloy-debug": privileged,                                       # a name that contains one
+        "alloy": _daemonset("alloy", hostNetwork=True),                  # Alloy needs none
+        "node-exporter ipc": _daemonset("node-exporter", hostIPC=True),  # a feature not granted
+        "elsewhere": _daemonset("node-exporter", "default", hostNetwork=True),
+    }
+    for case, document in cases.items():
+        found = [f for f in validate_documents([document], ValidationOptions())
+                 if f.rule == "host-access"]
+        assert found, case
+    messages = [str(f) for f in validate_documents([privileged], ValidationOptions())]
+    assert any("not granted to istio-system/DaemonSet/alloy-debug" in m for m in messages)

@@ -137,6 +137,7 @@ def test_list_checks(run: Invoke) -> None:
     result = run("validate", "--list-checks")
     assert result.exit_code == 0
     rows = [line.split("\t") for line in result.stdout.splitlines()]
-    assert [row[0] for row in rows] == ["schema", "unknown-kind", *(c.id for c in CHECKS)]
+    assert [row[0] for row in rows] == ["schema", "unknown-kind", *(c.id for c in CHECKS),
+                                        "acknowledge"]
     assert ["nodeport-exposure", "warning", "NodePort Services are open to anyone who reaches "
             "a node."] in rows

@@ -98,7 +98,7 @@ def admitted(policies: list[Document], caller: PodTemplate, target: PodTemplate,
              port: tuple[int, str]) -> bool:
     """Whether ``caller``'s pods may open ``port`` on ``target``'s pods."""
     selecting = [p for p in policies if same_namespace(p.namespace, target.namespace)
-                 and _selects(as_map(as_map(p.body.get("spec")).get("podSelector")),
+                 and selects(as_map(as_map(p.body.get("spec")).get("podSelector")),
                               target.labels)]
     if not selecting:
         return True
@@ -120,15 +120,15 @@ def _peer_matches(peer: Mapping[str, Any], namespace: str, caller: PodTemplate) 
     if "ipBlock" in peer:
         return False
     if "namespaceSelector" in peer:
-        if not _selects(as_map(peer["namespaceSelector"]),
+        if not selects(as_map(peer["namespaceSelector"]),
                         {NAMESPACE_LABEL: caller.namespace}):
             return False
     elif not same_namespace(caller.namespace, namespace):
         return False
-    return "podSelector" not in peer or _selects(as_map(peer["podSelector"]), caller.labels)
+    return "podSelector" not in peer or selects(as_map(peer["podSelector"]), caller.labels)
 
 
-def _selects(selector: Mapping[str, Any], labels: Mapping[str, Any]) -> bool:
+def selects(selector: Mapping[str, Any], labels: Mapping[str, Any]) -> bool:
     """A Kubernetes label selector (an empty one selects everything)."""
     if any(labels.get(k) != v for k, v in as_map(selector.get("matchLabels")).items()):
         return False

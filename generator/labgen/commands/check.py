@@ -34,9 +34,10 @@ def check(env_names: tuple[str, ...], all_envs: bool, strict: bool, output_forma
 
         problems = [*report.orphans, *(d for env in report.environments for d in env.drifts)]
         click.echo(github_report([*(d.as_finding() for d in problems),
+                                  *(c.as_finding() for c in report.clashes),
                                   *(f for env in report.environments for f in env.errors)]),
                    nl=False)
-    for orphan in report.orphans if output_format == "text" else ():
+    for orphan in (*report.orphans, *report.clashes) if output_format == "text" else ():
         click.echo(str(orphan))
     for env in report.environments:
         for line in (*env.drifts, *env.errors) if output_format == "text" else ():

@@ -74,6 +74,7 @@ def rule_catalog() -> dict[str, tuple[str, str]]:
     rules = {"schema": ("error", "documents match the strict schema of their kind"),
              "unknown-kind": ("error", "every document's kind has a schema (or pass --crds)")}
     rules.update({check.id: (check.severity, check.summary) for check in CHECKS})
+    rules["acknowledge"] = ("error", "every acknowledgement of a finding gives its reason")
     return rules
 
 

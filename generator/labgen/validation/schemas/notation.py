@@ -135,14 +135,27 @@ def _at_most_one(group: list[str]) -> dict[str, Any]:
 
 
 def definitions(*modules: Types) -> dict[str, Any]:
-    """``$defs`` of every message type in ``modules`` (names must be unique)."""
+    """``$defs`` of every message type in ``modules`` (unique names, no dangling references)."""
     out: dict[str, Any] = {}
     for types in modules:
         for name, fields in types.items():
             if name in out:
                 raise NotationError(f"message type {name!r} is defined twice")
             out[name] = message_schema(fields)
+    for name, schema in out.items():
+        for ref in _references(schema):
+            if ref not in out:
+                raise NotationError(f"message type {name!r} refers to undefined {ref!r}")
     return out
+
+
+def _references(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        found = [node["$ref"].rsplit("/", 1)[-1]] if "$ref" in node else []
+        return found + [ref for value in node.values() for ref in _references(value)]
+    if isinstance(node, list):
+        return [ref for value in node for ref in _references(value)]
+    return []
 
 
 def root_schema(api_version: str, kind: str, message: str,
