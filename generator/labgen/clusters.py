@@ -11,7 +11,7 @@ function as a single environment.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import layout
 from .env_model import Clusters, ParticipantCluster
@@ -90,8 +90,7 @@ def _check_section(env: Environment, clusters: Clusters, fail: _Fail) -> None:
 def _check_items(clusters: Clusters, fail: _Fail) -> None:
     """Each cluster named once; with generator list, each with its own address."""
     names: dict[str, int] = {}
-    servers: dict[str, str] = {}
-    by_server: list[bool] = []  # the first cluster's choice: server (True) or clusterName
+    addresses = _Addresses()
     for index, item in enumerate(clusters.items):
         at: KeyPath = (*_ITEMS_PATH, index)
         if not item.name:
@@ -105,28 +104,36 @@ def _check_items(clusters: Clusters, fail: _Fail) -> None:
                 fail(at, f"cluster {item.name}: with generator clusterLabels Argo CD's cluster "
                      "secrets give the address; remove server and clusterName")
             continue
-        _check_address(item, at, by_server, servers, fail)
+        addresses.check(item, at, fail)
 
 
-def _check_address(item: ParticipantCluster, at: KeyPath, by_server: list[bool],
-                   servers: dict[str, str], fail: _Fail) -> None:
-    """Generator list: exactly one of server/clusterName, the same one for every cluster,
-    and an address no other cluster has (``servers`` maps the addresses seen to names)."""
-    if bool(item.server) == bool(item.cluster_name):
-        fail(at, f"cluster {item.name}: give either server (a URL) or clusterName (an Argo CD "
-             "cluster name), exactly one")
-    uses_server = bool(item.server)
-    if not by_server:
-        by_server.append(uses_server)
-    elif by_server[0] != uses_server:
-        fail(at, f"cluster {item.name}: give every cluster a server, or every cluster a "
-             "clusterName, not a mix")
-    address = item.server or item.cluster_name
-    if address in servers:
-        fail((*at, "server" if uses_server else "clusterName"),
-             f"cluster {item.name} has the same address {address} as {servers[address]}; "
-             "each participant needs its own cluster")
-    servers[address] = item.name
+@dataclass
+class _Addresses:
+    """Generator list: the clusters' addresses so far."""
+
+    #: Whether the clusters give a server (True) or a clusterName (False); None before the first.
+    by_server: bool | None = None
+    #: address -> the cluster that has it
+    owners: dict[str, str] = field(default_factory=dict)
+
+    def check(self, item: ParticipantCluster, at: KeyPath, fail: _Fail) -> None:
+        """Exactly one of server/clusterName, the same one as the other clusters, and an
+        address no other cluster has."""
+        if bool(item.server) == bool(item.cluster_name):
+            fail(at, f"cluster {item.name}: give either server (a URL) or clusterName (an Argo CD "
+                 "cluster name), exactly one")
+        uses_server = bool(item.server)
+        if self.by_server is None:
+            self.by_server = uses_server
+        elif self.by_server != uses_server:
+            fail(at, f"cluster {item.name}: give every cluster a server, or every cluster a "
+                 "clusterName, not a mix")
+        address = item.server or item.cluster_name
+        if address in self.owners:
+            fail((*at, "server" if uses_server else "clusterName"),
+                 f"cluster {item.name} has the same address {address} as {self.owners[address]}; "
+                 "each participant needs its own cluster")
+        self.owners[address] = item.name
 
 
 def _participant_env(env: Environment, layers: Layers, index: int, name: str) -> Environment:
