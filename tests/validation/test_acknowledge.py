@@ -80,14 +80,17 @@ def test_an_unknown_rule_in_the_configuration_is_bad_input(run: Invoke, tmp_path
                              "'nodeport-exposur'; list them with labgen validate --list-checks\n")
 
 
-def test_oke_is_strict_clean_with_its_four_acknowledged_node_ports(run: Invoke,
-                                                                    project_root: Path) -> None:
+def test_oke_is_strict_clean_with_its_acknowledged_ui_exposure(run: Invoke,
+                                                                project_root: Path) -> None:
     result = run("validate", "--env", "oke", "--strict", "--root", str(project_root))
-    assert (result.exit_code, result.stdout) == (0, "no findings, 4 acknowledged\n")
+    assert (result.exit_code, result.stdout) == (0, "no findings, 6 acknowledged\n")
     report = json.loads(run("validate", "--env", "oke", "--format", "json", "--root",
                             str(project_root)).stdout)
-    assert sorted(f["message"].split("'")[1] for f in report["acknowledged"]) == [
-        "grafana", "kiali", "prometheus", "tracing"]
+    # Four NodePort UIs, and the two of them with no login of their own (ui-exposure).
+    assert sorted((f["rule"], f["message"].split("'")[1]) for f in report["acknowledged"]) == [
+        ("nodeport-exposure", "grafana"), ("nodeport-exposure", "kiali"),
+        ("nodeport-exposure", "prometheus"), ("nodeport-exposure", "tracing"),
+        ("ui-exposure", "prometheus"), ("ui-exposure", "tracing")]
     assert all(f["reason"] for f in report["acknowledged"])
 
 
@@ -97,12 +100,13 @@ def test_render_strict_refuses_warnings_that_are_not_acknowledged(lab: Path, run
         "grafana: 30300, kiali: 30201, tracing: 30686}\n")
     strict = run("render", "--env", "exposed", "--strict", "--root", str(lab))
     assert strict.exit_code == 1
-    assert strict.stderr.startswith("error: gitops/exposed not written: 4 error(s)")
+    # four NodePorts, two of them UIs without a login (ui-exposure)
+    assert strict.stderr.startswith("error: gitops/exposed not written: 6 error(s)")
     assert not (lab / "gitops" / "exposed").exists()
     (lab / "environments" / "exposed.yaml").write_text(
         (lab / "environments" / "exposed.yaml").read_text() +
         "validation:\n  acknowledge:\n    - {check: nodeport-exposure, reason: a lab on a "
-        "private network}\n")
+        "private network}\n    - {check: ui-exposure, reason: a lab on a private network}\n")
     accepted = run("render", "--env", "exposed", "--strict", "--root", str(lab))
     assert accepted.exit_code == 0, accepted.output
     assert (lab / "gitops" / "exposed" / "root.yaml").is_file()
