@@ -156,7 +156,7 @@ def oke_copies(count: int) -> list[dict[str, object]]:
 
     rendered = render_environment(ROOT, "oke", get_engine(None))
     bodies = [dict(doc.body) for doc in rendered.manifests]
-    names = frozenset(str(b["metadata"]["name"]) for b in bodies)  # type: ignore[index]
+    names = frozenset(str(b["metadata"]["name"]) for b in bodies)
     docs: list[dict[str, object]] = []
     number = 0
     while len(docs) < count:

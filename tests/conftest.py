@@ -55,8 +55,12 @@ def engine() -> EmbeddedHelm:
     return EmbeddedHelm()
 
 
+#: The ``workspace`` fixture: ``workspace(root)`` is a :class:`Workspace` on ``root``.
+WorkspaceFactory = Callable[[Path], Workspace]
+
+
 @pytest.fixture
-def workspace(engine: EmbeddedHelm) -> Callable[[Path], Workspace]:
+def workspace(engine: EmbeddedHelm) -> WorkspaceFactory:
     """``workspace(root)``: the use-case layer on ``root`` with the session's Helm engine."""
     return lambda root: Workspace(root, engine=engine)
 
@@ -102,11 +106,13 @@ def helm_binary() -> str:
     return binary
 
 
-Manifest = dict[str, object]
+Manifest = dict[str, Any]  # a parsed YAML document
+#: The ``render_umbrella`` fixture: ``render_umbrella(values, namespace=..., release=...)``.
+RenderUmbrella = Callable[..., list[Manifest]]
 
 
 @pytest.fixture(scope="session")
-def render_umbrella(engine: EmbeddedHelm) -> Callable[..., list[Manifest]]:
+def render_umbrella(engine: EmbeddedHelm) -> RenderUmbrella:
     """Render charts/olympic-lab through the embedded Helm SDK with ``values``.
 
     Returns the documents in template order, each with an extra key
@@ -152,8 +158,12 @@ _UPSTREAM_CRD_FILES = ("crds/istio/crd-all.gen.yaml", "crds/argocd/application-c
                        "crds/argocd/appproject-crd.yaml", "crds/argocd/applicationset-crd.yaml")
 
 
+#: The ``upstream_crd_errors`` fixture: ``errors(document)`` against the upstream CRDs.
+CrdErrors = Callable[[dict[str, Any]], list[str]]
+
+
 @pytest.fixture(scope="session")
-def upstream_crd_errors(shared_dir: Path) -> Callable[[dict[str, Any]], list[str]]:
+def upstream_crd_errors(shared_dir: Path) -> CrdErrors:
     """``errors(document)``: a custom resource checked against its upstream CRD (Istio 1.30.3,
     Argo CD v3.5.1), read in place from ../shared/crds (never copied) and made strict. An
     apiVersion/kind that no CRD serves is an error too. Metadata is checked as an object only."""

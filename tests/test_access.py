@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from conftest import Invoke
 
 
-def test_oke_uses_the_fixed_node_ports_and_warns(run, project_root: Path) -> None:
+def test_oke_uses_the_fixed_node_ports_and_warns(run: Invoke, project_root: Path) -> None:
     result = run("access", "--env", "oke", "--root", str(project_root))
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
@@ -17,7 +21,7 @@ def test_oke_uses_the_fixed_node_ports_and_warns(run, project_root: Path) -> Non
     assert "30000-65535" in result.stderr
 
 
-def test_kind_uses_port_forward_without_clashing_ports(run, project_root: Path) -> None:
+def test_kind_uses_port_forward_without_clashing_ports(run: Invoke, project_root: Path) -> None:
     result = run("access", "--env", "kind", "--root", str(project_root))
     assert result.exit_code == 0
     forwards = [line.strip() for line in result.stdout.splitlines() if "port-forward" in line]
@@ -28,7 +32,7 @@ def test_kind_uses_port_forward_without_clashing_ports(run, project_root: Path) 
     assert result.stderr == ""
 
 
-def test_workshop_lists_every_participant_with_its_own_ports(run, project_root: Path) -> None:
+def test_workshop_lists_every_participant_with_its_own_ports(run: Invoke, project_root: Path) -> None:
     result = run("access", "--env", "workshop", "--root", str(project_root))
     assert result.exit_code == 0
     headers = [line for line in result.stdout.splitlines() if line.startswith("team-")]

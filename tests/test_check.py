@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from test_scenario_cli import snapshot
 
+if TYPE_CHECKING:
+    from conftest import Invoke
 
-def test_a_clean_tree_passes(rendered_lab: Path, run) -> None:
+
+def test_a_clean_tree_passes(rendered_lab: Path, run: Invoke) -> None:
     before = snapshot(rendered_lab)
     result = run("check", "--all", "--root", str(rendered_lab))
     assert result.exit_code == 0, result.stdout + result.stderr
@@ -20,7 +24,7 @@ def test_a_clean_tree_passes(rendered_lab: Path, run) -> None:
     assert snapshot(rendered_lab) == before  # check writes nothing
 
 
-def test_a_hand_edit_is_named(rendered_lab: Path, run) -> None:
+def test_a_hand_edit_is_named(rendered_lab: Path, run: Invoke) -> None:
     values = rendered_lab / "gitops" / "oke" / "values.yaml"
     values.write_text(values.read_text().replace("v1: 80", "v1: 70"))
     result = run("check", "--env", "oke", "--root", str(rendered_lab))
@@ -31,7 +35,7 @@ def test_a_hand_edit_is_named(rendered_lab: Path, run) -> None:
     assert result.stderr.splitlines()[-1].startswith("error: 1 finding(s)")
 
 
-def test_inputs_changed_without_a_render_are_drift(rendered_lab: Path, run) -> None:
+def test_inputs_changed_without_a_render_are_drift(rendered_lab: Path, run: Invoke) -> None:
     env_file = rendered_lab / "environments" / "oke.yaml"
     env_file.write_text(env_file.read_text().replace("scenario: canary", "scenario: all-v3"))
     result = run("check", "--env", "oke", "--root", str(rendered_lab))
@@ -44,7 +48,7 @@ def test_inputs_changed_without_a_render_are_drift(rendered_lab: Path, run) -> N
     assert run("check", "--env", "oke", "--root", str(rendered_lab)).exit_code == 0
 
 
-def test_missing_foreign_and_orphan_files_are_named(rendered_lab: Path, run) -> None:
+def test_missing_foreign_and_orphan_files_are_named(rendered_lab: Path, run: Invoke) -> None:
     tree = rendered_lab / "gitops" / "oke"
     (tree / "apps" / "istiod.yaml").unlink()
     (tree / "NOTES.md").write_text("mine\n")
@@ -62,20 +66,20 @@ def test_missing_foreign_and_orphan_files_are_named(rendered_lab: Path, run) -> 
     assert "error: 3 finding(s)" in result.stderr
 
 
-def test_an_unrendered_environment_is_one_finding(lab: Path, run) -> None:
+def test_an_unrendered_environment_is_one_finding(lab: Path, run: Invoke) -> None:
     result = run("check", "--env", "kind", "--root", str(lab))
     assert result.exit_code == 1
     assert result.stdout.splitlines() == ["gitops/kind/: missing (run labgen render --env kind)"]
 
 
 @pytest.mark.parametrize("args", [[], ["--all", "--env", "oke"]])
-def test_check_needs_env_or_all(lab: Path, run, args: list[str]) -> None:
+def test_check_needs_env_or_all(lab: Path, run: Invoke, args: list[str]) -> None:
     result = run("check", *args, "--root", str(lab))
     assert result.exit_code == 2
     assert "--env ENV, or pass --all" in result.stderr
 
 
-def test_ci_workflow_and_hooks_run_the_real_commands(project_root: Path, run) -> None:
+def test_ci_workflow_and_hooks_run_the_real_commands(project_root: Path, run: Invoke) -> None:
     import yaml
 
     workflow = yaml.safe_load((project_root / ".github" / "workflows" / "labgen.yml").read_text())
@@ -110,7 +114,7 @@ def test_ci_workflow_and_hooks_run_the_real_commands(project_root: Path, run) ->
         assert run(command, "--help").exit_code == 0
 
 
-def test_check_annotates_drift_for_github(rendered_lab: Path, run) -> None:
+def test_check_annotates_drift_for_github(rendered_lab: Path, run: Invoke) -> None:
     values = rendered_lab / "gitops" / "kind" / "values.yaml"
     values.write_text(values.read_text() + "# mine\n")
     result = run("check", "--env", "kind", "--format", "github", "--root", str(rendered_lab))

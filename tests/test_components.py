@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from labgen.components import COMPONENTS, node_port_services, uis
 from labgen.env_model import NODE_PORT_SERVICES, Components
 from labgen.typed_config import camel
+
+if TYPE_CHECKING:
+    from conftest import WorkspaceFactory
 
 
 def test_every_subchart_of_the_umbrella_is_a_component(project_root: Path) -> None:
@@ -36,7 +40,7 @@ def test_chart_values_switch_every_subchart(rendered_template: Path) -> None:
 
 
 def test_each_ui_is_a_service_of_the_chart_with_its_port(rendered_template: Path,
-                                                         workspace) -> None:
+                                                         workspace: WorkspaceFactory) -> None:
     rendered = workspace(rendered_template).rendered("kind")
     ports = {(doc.name, port.get("port")) for doc in rendered.manifests if doc.kind == "Service"
              for port in doc.body["spec"].get("ports", [])}

@@ -5,12 +5,16 @@ from __future__ import annotations
 import re
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from labgen.helm_engine import EmbeddedHelm
 from labgen.manifest_diff import compare
 from labgen.render import render_environment
+
+if TYPE_CHECKING:
+    from conftest import Invoke, WorkspaceFactory
 
 HEADER = re.compile(r"[~+-] \S+ \((changed|added|removed)\)")
 SUMMARY = "backend-app: v1 80% → 50%, v2 15% → 30%, v3 5% → 20%"
@@ -41,7 +45,7 @@ def changes_listed(stdout: str) -> list[str]:
     return [line for line in stdout.splitlines() if HEADER.fullmatch(line)]
 
 
-def test_diff_shows_the_weight_change_and_nothing_else(repo: Path, run) -> None:
+def test_diff_shows_the_weight_change_and_nothing_else(repo: Path, run: Invoke) -> None:
     root = str(repo)
     assert run("scenario", "weights", "--env", "oke", "v1=50", "v2=30", "v3=20",
                "--root", root).exit_code == 0
@@ -71,7 +75,7 @@ def test_diff_shows_the_weight_change_and_nothing_else(repo: Path, run) -> None:
     assert (repo / ".git" / "index").read_bytes() == index
 
 
-def test_diff_between_two_commits_matches_the_working_tree_diff(repo: Path, run) -> None:
+def test_diff_between_two_commits_matches_the_working_tree_diff(repo: Path, run: Invoke) -> None:
     root = str(repo)
     assert run("scenario", "weights", "--env", "oke", "v1=50", "v2=30", "v3=20",
                "--root", root).exit_code == 0
@@ -86,7 +90,7 @@ def test_diff_between_two_commits_matches_the_working_tree_diff(repo: Path, run)
     assert "Rendered manifests: no change" in clean.stdout.splitlines()
 
 
-def test_markdown_is_a_pull_request_comment_with_a_pie(repo: Path, run) -> None:
+def test_markdown_is_a_pull_request_comment_with_a_pie(repo: Path, run: Invoke) -> None:
     root = str(repo)
     assert run("scenario", "weights", "--env", "oke", "v1=50", "v2=30", "v3=20",
                "--root", root).exit_code == 0
@@ -102,7 +106,7 @@ def test_markdown_is_a_pull_request_comment_with_a_pie(repo: Path, run) -> None:
     assert md.count("<details>") == md.count("</details>") == 3
 
 
-def test_a_new_environment_shows_every_resource_as_added(repo: Path, run) -> None:
+def test_a_new_environment_shows_every_resource_as_added(repo: Path, run: Invoke) -> None:
     (repo / "environments" / "dev.yaml").write_text(
         (repo / "environments" / "kind.yaml").read_text())
     result = run("diff", "--env", "dev", "--root", str(repo))
@@ -116,14 +120,14 @@ def test_a_new_environment_shows_every_resource_as_added(repo: Path, run) -> Non
 
 @pytest.mark.parametrize("args", [["--base", "no-such-branch"], ["--head", "0123abc"],
                                   ["--base", "--output=/tmp/x"]])
-def test_a_bad_ref_is_one_line_and_exit_2(repo: Path, run, args: list[str]) -> None:
+def test_a_bad_ref_is_one_line_and_exit_2(repo: Path, run: Invoke, args: list[str]) -> None:
     result = run("diff", "--env", "oke", *args, "--root", str(repo))
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
 
 
-def test_outside_a_git_repository_is_refused(lab: Path, run) -> None:
+def test_outside_a_git_repository_is_refused(lab: Path, run: Invoke) -> None:
     result = run("diff", "--env", "oke", "--root", str(lab))
     assert result.exit_code == 2
     assert "not inside a git repository" in result.stderr
@@ -142,7 +146,7 @@ def test_compare_groups_by_resource(lab: Path) -> None:
                                                           "gitops/oke/values.yaml"}
 
 
-def test_a_workshop_diff_names_the_cluster_whose_traffic_changed(repo: Path, run) -> None:
+def test_a_workshop_diff_names_the_cluster_whose_traffic_changed(repo: Path, run: Invoke) -> None:
     workshop = repo / "environments" / "workshop.yaml"
     workshop.write_text(workshop.read_text().replace("traffic: {scenario: all-v3}",
                                                      "traffic: {scenario: v1-v2-half}"))
@@ -158,7 +162,8 @@ def test_a_workshop_diff_names_the_cluster_whose_traffic_changed(repo: Path, run
         "~ gitops/workshop/clusters/team-02/values.yaml (changed)"]
 
 
-def test_a_canary_on_oke_reads_as_one_change_for_the_workshop(repo: Path, workspace) -> None:
+def test_a_canary_on_oke_reads_as_one_change_for_the_workshop(repo: Path,
+                                                              workspace: WorkspaceFactory) -> None:
     from labgen.commands.diff_format import markdown
 
     workspace(repo).change_traffic("oke", "custom", {"v1": 50, "v2": 30, "v3": 20})
@@ -178,7 +183,8 @@ def test_a_canary_on_oke_reads_as_one_change_for_the_workshop(repo: Path, worksp
     assert len(md.encode()) < 10_000  # the job summary of a one-line canary stays small
 
 
-def test_changed_since_names_the_environments_a_change_touches(repo: Path, workspace) -> None:
+def test_changed_since_names_the_environments_a_change_touches(repo: Path,
+                                                               workspace: WorkspaceFactory) -> None:
     ws = workspace(repo)
     assert ws.changed_since("HEAD") == []
     ws.change_traffic("kind", "all-v3")

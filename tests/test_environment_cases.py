@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from labgen.environment import load_environment
+
+if TYPE_CHECKING:
+    from conftest import Invoke
 
 CASES = Path(__file__).parent / "cases"
 INVALID = sorted(p for p in (CASES / "invalid").iterdir() if p.is_dir())
@@ -27,7 +31,7 @@ def _snapshot(root: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("case", INVALID, ids=[p.name for p in INVALID])
-def test_invalid_input_prints_its_lines_and_writes_nothing(case: Path, tmp_path: Path, run) -> None:
+def test_invalid_input_prints_its_lines_and_writes_nothing(case: Path, tmp_path: Path, run: Invoke) -> None:
     root = tmp_path / case.name
     shutil.copytree(case, root, symlinks=True)
     before = _snapshot(root)
@@ -45,11 +49,11 @@ def test_invalid_input_prints_its_lines_and_writes_nothing(case: Path, tmp_path:
     assert _snapshot(root) == before
 
 
-def test_invalid_case_corpus_is_large(run) -> None:
+def test_invalid_case_corpus_is_large() -> None:
     assert len(INVALID) >= 40
 
 
-def test_very_large_file_is_refused(tmp_path: Path, run) -> None:
+def test_very_large_file_is_refused(tmp_path: Path, run: Invoke) -> None:
     env_dir = tmp_path / "environments"
     env_dir.mkdir()
     (env_dir / "big.yaml").write_text("description: x\n" + "# padding\n" * 120_000)
@@ -78,7 +82,7 @@ def test_environment_is_immutable(project_root: Path) -> None:
         env.spec.expose.node_ports["grafana"] = 1  # type: ignore[index]
 
 
-def test_unknown_env_lists_available(project_root: Path, lab: Path, run) -> None:
+def test_unknown_env_lists_available(lab: Path, run: Invoke) -> None:
     result = run("render", "--env", "nope", "--root", str(lab))
     assert result.exit_code == 2
     assert result.stderr == ("error: environments/nope.yaml: unknown environment 'nope'; "

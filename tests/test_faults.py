@@ -18,11 +18,15 @@ import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from labgen.repo_lock import repo_lock
 from labgen.tree_writer import KILL_ENV, OWNED, STEPS_ENV, leftover_staging, write_tree
+
+if TYPE_CHECKING:
+    from conftest import Invoke
 
 OLD = {"root.yaml": "kind: Application\n", "apps/a.yaml": "a: 1\n", "apps/b.yaml": "b: 1\n",
        "values.yaml": "x: 1\n", "manifests/m.yaml": "m: 1\n"}
@@ -120,7 +124,7 @@ def test_sigkill_at_every_write_step_leaves_the_old_or_the_new_tree(tmp_path: Pa
 
 
 def test_a_killed_render_leaves_staging_that_check_reports_and_render_removes(
-        lab: Path, run) -> None:
+        lab: Path, run: Invoke) -> None:
     assert run("render", "--env", "kind", "--root", str(lab)).exit_code == 0
     env_file = lab / "environments" / "kind.yaml"
     env_file.write_text(env_file.read_text().replace("scenario: canary", "scenario: all-v3"))
@@ -177,7 +181,7 @@ def _run_parallel(runs: list[list[str]], timeout: str) -> list[tuple[int, str]]:
     return results
 
 
-def test_concurrent_renders_and_edits_serialize(lab: Path, run) -> None:
+def test_concurrent_renders_and_edits_serialize(lab: Path, run: Invoke) -> None:
     assert run("render", "--env", "kind", "--root", str(lab)).exit_code == 0
     tree = lab / "gitops" / "kind"
     (tree / "NOTES.md").write_text("a person's notes\n")
@@ -230,7 +234,7 @@ def _change_scenario(lab: Path) -> None:
     env_file.write_text(env_file.read_text().replace("scenario: canary", "scenario: all-v3"))
 
 
-def test_a_full_disk_leaves_the_tree_untouched(lab: Path, run) -> None:
+def test_a_full_disk_leaves_the_tree_untouched(lab: Path, run: Invoke) -> None:
     gitops = lab / "gitops"
     with mounted(gitops, "-t", "tmpfs", "-o", "size=256k", "tmpfs"):
         assert run("render", "--env", "kind", "--root", str(lab)).exit_code == 0
@@ -257,7 +261,7 @@ def test_a_full_disk_leaves_the_tree_untouched(lab: Path, run) -> None:
         assert "all-v3" in (gitops / "kind" / "values.yaml").read_text()
 
 
-def test_a_read_only_file_system_leaves_the_tree_untouched(lab: Path, run) -> None:
+def test_a_read_only_file_system_leaves_the_tree_untouched(lab: Path, run: Invoke) -> None:
     gitops = lab / "gitops"
     assert run("render", "--env", "kind", "--root", str(lab)).exit_code == 0
     before = snapshot(gitops / "kind")
@@ -271,7 +275,7 @@ def test_a_read_only_file_system_leaves_the_tree_untouched(lab: Path, run) -> No
         assert snapshot(gitops / "kind") == before
 
 
-def test_a_tree_on_its_own_device_is_updated_in_place(lab: Path, run) -> None:
+def test_a_tree_on_its_own_device_is_updated_in_place(lab: Path, run: Invoke) -> None:
     tree = lab / "gitops" / "kind"
     with mounted(tree, "-t", "tmpfs", "-o", "size=4m", "tmpfs"):
         assert os.stat(tree).st_dev != os.stat(tree.parent).st_dev
@@ -290,7 +294,7 @@ def test_a_tree_on_its_own_device_is_updated_in_place(lab: Path, run) -> None:
         assert os.path.ismount(tree)
 
 
-def test_a_scenario_edit_on_a_read_only_file_system_changes_nothing(lab: Path, run) -> None:
+def test_a_scenario_edit_on_a_read_only_file_system_changes_nothing(lab: Path, run: Invoke) -> None:
     assert run("render", "--env", "kind", "--root", str(lab)).exit_code == 0
     environments = lab / "environments"
     before = snapshot(lab / "gitops"), (environments / "kind.yaml").read_bytes()

@@ -8,11 +8,15 @@ import os
 import stat
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import yaml
 
 from labgen.appset_tree import go_template_literal
+
+if TYPE_CHECKING:
+    from conftest import Invoke
 
 
 def _one_error_line(stderr: str) -> str:
@@ -23,7 +27,7 @@ def _one_error_line(stderr: str) -> str:
     return lines[0]
 
 
-def test_a_fifo_as_environment_file_is_refused_without_blocking(lab: Path, run) -> None:
+def test_a_fifo_as_environment_file_is_refused_without_blocking(lab: Path, run: Invoke) -> None:
     os.mkfifo(lab / "environments" / "pipe.yaml")
     started = time.monotonic()
     result = run("render", "--env", "pipe", "--root", str(lab))
@@ -38,7 +42,7 @@ def test_a_fifo_as_environment_file_is_refused_without_blocking(lab: Path, run) 
     assert "available: kind, oke, pipe, workshop" in result.stderr
 
 
-def test_a_device_as_environment_file_is_refused(lab: Path, run) -> None:
+def test_a_device_as_environment_file_is_refused(lab: Path, run: Invoke) -> None:
     if os.geteuid() != 0:
         pytest.skip("needs root to create a device node (CI runs as root)")
     os.mknod(lab / "environments" / "zero.yaml", stat.S_IFCHR | 0o600, os.makedev(1, 5))
@@ -47,7 +51,7 @@ def test_a_device_as_environment_file_is_refused(lab: Path, run) -> None:
     assert "is not a regular file" in _one_error_line(result.stderr)
 
 
-def test_a_broken_layer_file_affects_only_environments_built_on_it(lab: Path, run) -> None:
+def test_a_broken_layer_file_affects_only_environments_built_on_it(lab: Path, run: Invoke) -> None:
     (lab / "environments" / "broken.yaml").write_text("extends: [\n")
     assert run("render", "--env", "kind", "--root", str(lab)).exit_code == 0
     assert run("scenario", "set", "--env", "kind", "all-v3", "--root", str(lab)).exit_code == 0
@@ -64,7 +68,7 @@ def _fake_helm(tmp_path: Path, body: str) -> Path:
     return helm
 
 
-def test_a_helm_that_never_exits_is_stopped(lab: Path, tmp_path: Path, run,
+def test_a_helm_that_never_exits_is_stopped(lab: Path, tmp_path: Path, run: Invoke,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     helm = _fake_helm(tmp_path, "sleep 300 &\nexec sleep 300")
     monkeypatch.setenv("LABGEN_HELM_TIMEOUT", "1")
@@ -78,7 +82,7 @@ def test_a_helm_that_never_exits_is_stopped(lab: Path, tmp_path: Path, run,
     assert not (lab / "gitops" / "kind").exists()
 
 
-def test_megabytes_of_helm_stderr_become_one_short_line(lab: Path, tmp_path: Path, run) -> None:
+def test_megabytes_of_helm_stderr_become_one_short_line(lab: Path, tmp_path: Path, run: Invoke) -> None:
     helm = _fake_helm(tmp_path, "head -c 3000000 /dev/zero | tr '\\0' 'x' >&2\n"
                                 "printf 'one\\033[31m\\ntwo' >&2\nexit 1")
     result = run("render", "--env", "kind", "--helm-binary", str(helm), "--root", str(lab))
@@ -89,7 +93,7 @@ def test_megabytes_of_helm_stderr_become_one_short_line(lab: Path, tmp_path: Pat
 
 
 def test_text_copied_into_application_sets_is_never_a_go_template(
-        lab: Path, run, render_umbrella, tmp_path: Path) -> None:
+        lab: Path, run: Invoke, tmp_path: Path) -> None:
     hostile = '{{ .metadata.name }} {{- fail "x" -}} }}'
     (lab / "environments" / "camp.yaml").write_text(
         "extends: workshop\nistio:\n  gateway:\n    serviceAnnotations:\n"
@@ -165,7 +169,7 @@ def test_a_quoted_value_with_yaml_characters_passes(tmp_path: Path) -> None:
     guard(render(values), values, render, "environments/x.yaml")  # same shape: no error
 
 
-def test_a_chart_that_prints_a_value_unquoted_cannot_be_injected(lab: Path, run) -> None:
+def test_a_chart_that_prints_a_value_unquoted_cannot_be_injected(lab: Path, run: Invoke) -> None:
     # Simulate a chart regression (a lost `| quote`), then try the attack.
     daemonset = lab / "charts/olympic-lab/charts/node-exporter/templates/daemonset.yaml"
     daemonset.write_text(daemonset.read_text().replace("priorityClassName: {{ . | quote }}",

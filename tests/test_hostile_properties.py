@@ -162,17 +162,31 @@ def hostile_trees(draw: st.DrawFn) -> tuple[list[tuple[str, str, bytes]], object
 
 def _apply(target: Path, rel: str, kind: str, data: bytes) -> None:
     path = target / rel
+    _remove(path)
+    if kind == "delete":
+        return
+    _clear_parents(target, path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _create(path, rel, kind, data)
+
+
+def _remove(path: Path) -> None:
+    """Whatever is at ``path`` (a folder with its contents, a file, a link) is removed."""
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path)
     elif path.exists() or path.is_symlink():
         path.unlink()
-    if kind == "delete":
-        return
+
+
+def _clear_parents(target: Path, path: Path) -> None:
+    """Links and files where ``path``'s parent folders must be are removed."""
     for parent in reversed(path.relative_to(target).parents[:-1]):
         folder = target / parent
         if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
             folder.unlink()
-    path.parent.mkdir(parents=True, exist_ok=True)
+
+
+def _create(path: Path, rel: str, kind: str, data: bytes) -> None:
     if kind == "bytes":
         path.write_bytes(data)
     elif kind == "same-as-new":

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from labgen.env_files import available_environments
 from labgen.environment import load_environment
 from labgen.errors import InputError
+
+if TYPE_CHECKING:
+    from conftest import WorkspaceFactory
 
 REPO = "argocd:\n  repoURL: https://github.com/example-org/lab.git\n"
 
@@ -48,7 +52,7 @@ def test_abstract_is_not_inherited_and_the_chain_still_merges(chain: Path) -> No
 
 
 def test_check_says_a_tree_of_a_layer_is_orphaned_because_it_is_a_layer(chain: Path,
-                                                                        workspace) -> None:
+                                                                        workspace: WorkspaceFactory) -> None:
     ws = workspace(chain)
     ws.render(all_envs=True)
     (chain / "gitops" / "mid").mkdir()

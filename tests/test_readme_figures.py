@@ -4,6 +4,7 @@ they cannot drift: change the code, and this test names the README line to updat
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,7 @@ def _stated(pattern: str) -> int:
     (r"(\d+) third-party cases",
      lambda: sum(1 for p in (PROJECT / "tests/cases/thirdparty").glob("*/*") if p.is_dir())),
 ])
-def test_readme_figure_matches_the_code(pattern: str, actual) -> None:
+def test_readme_figure_matches_the_code(pattern: str, actual: Callable[[], int]) -> None:
     assert _stated(pattern) == actual(), f"update README.md where it matches {pattern!r}"
 
 

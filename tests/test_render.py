@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import yaml
@@ -12,6 +13,9 @@ from labgen.chart_values import chart_values
 from labgen.environment import load_environment
 from labgen.helm_engine import EmbeddedHelm
 from labgen.render import render_environment
+
+if TYPE_CHECKING:
+    from conftest import Invoke
 
 ENVS = ["oke", "kind"]
 
@@ -22,7 +26,7 @@ def _tree(root: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("env", ENVS)
-def test_render_writes_the_tree(lab: Path, run, env: str) -> None:
+def test_render_writes_the_tree(lab: Path, run: Invoke, env: str) -> None:
     result = run("render", "--env", env, "--root", str(lab))
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith(f"gitops/{env}: ")
@@ -33,7 +37,7 @@ def test_render_writes_the_tree(lab: Path, run, env: str) -> None:
             "apps/olympic-lab.yaml"} <= set(tree)
 
 
-def test_render_is_deterministic_across_checkouts(tmp_path: Path, project_root: Path, run) -> None:
+def test_render_is_deterministic_across_checkouts(tmp_path: Path, project_root: Path, run: Invoke) -> None:
     trees = []
     for copy in ("one", "two"):
         root = tmp_path / copy
@@ -44,7 +48,7 @@ def test_render_is_deterministic_across_checkouts(tmp_path: Path, project_root: 
     assert trees[0] == trees[1]
 
 
-def test_second_render_writes_nothing(lab: Path, run) -> None:
+def test_second_render_writes_nothing(lab: Path, run: Invoke) -> None:
     assert run("render", "--env", "oke", "--root", str(lab)).exit_code == 0
     stamps = {p: p.stat().st_mtime_ns for p in (lab / "gitops").rglob("*")}
     result = run("render", "--env", "oke", "--root", str(lab))
@@ -53,7 +57,7 @@ def test_second_render_writes_nothing(lab: Path, run) -> None:
     assert {p: p.stat().st_mtime_ns for p in (lab / "gitops").rglob("*")} == stamps
 
 
-def test_a_file_a_person_added_survives(lab: Path, run) -> None:
+def test_a_file_a_person_added_survives(lab: Path, run: Invoke) -> None:
     assert run("render", "--env", "kind", "--root", str(lab)).exit_code == 0
     mine = lab / "gitops" / "kind" / "my-extra.yaml"  # not synced (apps/ is: test_synced_foreign)
     mine.write_text("kind: ConfigMap\n")
@@ -116,7 +120,7 @@ def test_istio_apps_ignore_runtime_webhook_changes(project_root: Path) -> None:
         assert ".webhooks[]?.failurePolicy" in paths
 
 
-def test_rendered_manifests_mode(lab: Path, run) -> None:
+def test_rendered_manifests_mode(lab: Path, run: Invoke) -> None:
     (lab / "environments" / "hydrated.yaml").write_text(
         "extends: kind\nargocd:\n  renderedManifests: true\n")
     assert run("render", "--env", "hydrated", "--root", str(lab)).exit_code == 0
@@ -129,7 +133,7 @@ def test_rendered_manifests_mode(lab: Path, run) -> None:
     assert {"Deployment", "Service", "DestinationRule"} <= kinds
 
 
-def test_helm_failure_writes_nothing(lab: Path, run) -> None:
+def test_helm_failure_writes_nothing(lab: Path, run: Invoke) -> None:
     (lab / "environments" / "broken.yaml").write_text(
         "extends: kind\nhelmValues:\n  olympic-apps:\n    notAValue: 1\n")
     result = run("render", "--env", "broken", "--root", str(lab))
@@ -142,7 +146,7 @@ def test_helm_failure_writes_nothing(lab: Path, run) -> None:
     assert not (lab / "gitops" / "broken").exists()
 
 
-def test_killing_labgen_mid_render_leaves_the_previous_tree(lab: Path, run) -> None:
+def test_killing_labgen_mid_render_leaves_the_previous_tree(lab: Path, run: Invoke) -> None:
     import os
     import subprocess
     import sys
@@ -164,7 +168,7 @@ def test_killing_labgen_mid_render_leaves_the_previous_tree(lab: Path, run) -> N
     assert not list((lab / "gitops").glob(".*staging*"))
 
 
-def test_render_refuses_to_write_a_tree_that_fails_validation(lab: Path, run) -> None:
+def test_render_refuses_to_write_a_tree_that_fails_validation(lab: Path, run: Invoke) -> None:
     # Weight on v3 while v3 runs no pod: requests to it would fail (zero-replica-weight).
     (lab / "environments" / "drained.yaml").write_text(
         "extends: kind\napps:\n  backendVersions:\n    v3: {replicas: 0}\n")
@@ -175,7 +179,7 @@ def test_render_refuses_to_write_a_tree_that_fails_validation(lab: Path, run) ->
     assert not (lab / "gitops" / "drained").exists()
 
 
-def test_values_yaml_would_misread_stay_strings(lab: Path, run) -> None:
+def test_values_yaml_would_misread_stay_strings(lab: Path, run: Invoke) -> None:
     # "1.10" is a float and "on" a boolean to YAML unless quoted.
     (lab / "environments" / "odd.yaml").write_text(
         'extends: kind\nargocd:\n  targetRevision: "1.10"\nnamespaces:\n  apps: "on"\n')
@@ -190,7 +194,7 @@ def test_values_yaml_would_misread_stay_strings(lab: Path, run) -> None:
     assert "on" in [d["namespace"] for d in project["spec"]["destinations"]]
 
 
-def test_two_projects_the_lab_one_cannot_reach_argocd(lab: Path, run) -> None:
+def test_two_projects_the_lab_one_cannot_reach_argocd(lab: Path, run: Invoke) -> None:
     """The root app is in the bootstrap project (Argo CD's kinds in argocd only); every
     child Application is in the lab's project, which has no argocd destination and no
     argoproj.io kinds."""
@@ -220,7 +224,7 @@ def _managed_labels(tree: Path, app: str) -> dict[str, str]:
     return labels
 
 
-def test_pod_security_labels_at_the_strictest_level_the_mesh_allows(lab: Path, run) -> None:
+def test_pod_security_labels_at_the_strictest_level_the_mesh_allows(lab: Path, run: Invoke) -> None:
     assert run("render", "--env", "kind", "--root", str(lab)).exit_code == 0
     tree = lab / "gitops" / "kind"
     apps = _managed_labels(tree, "olympic-lab")
@@ -234,7 +238,7 @@ def test_pod_security_labels_at_the_strictest_level_the_mesh_allows(lab: Path, r
     assert not (tree / "apps" / "istio-cni.yaml").exists()
 
 
-def test_istio_cni_lets_the_app_namespace_enforce_restricted(lab: Path, run) -> None:
+def test_istio_cni_lets_the_app_namespace_enforce_restricted(lab: Path, run: Invoke) -> None:
     (lab / "environments" / "cni.yaml").write_text("extends: kind\nistio:\n  cni: true\n")
     result = run("render", "--env", "cni", "--root", str(lab))
     assert result.exit_code == 0, result.stderr

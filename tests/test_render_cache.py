@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 import labgen.helm_engine
 
+if TYPE_CHECKING:
+    from conftest import Invoke
 
-def _refuse_helm(*args: object, **kwargs: object) -> None:
+
+def _refuse_helm(*_args: object, **_kwargs: object) -> None:
     raise AssertionError("Helm was asked to render although nothing changed")
 
 
-def test_unchanged_inputs_skip_helm(lab: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unchanged_inputs_skip_helm(lab: Path, run: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
     assert run("render", "--env", "kind", "--root", str(lab)).exit_code == 0
     monkeypatch.setattr(labgen.helm_engine, "get_engine", _refuse_helm)
     result = run("render", "--env", "kind", "--root", str(lab))
@@ -21,7 +25,7 @@ def test_unchanged_inputs_skip_helm(lab: Path, run, monkeypatch: pytest.MonkeyPa
     assert result.stdout == "gitops/kind: up to date\n"
 
 
-def test_a_chart_change_renders_again(lab: Path, run) -> None:
+def test_a_chart_change_renders_again(lab: Path, run: Invoke) -> None:
     (lab / "environments" / "hydrated.yaml").write_text(
         "extends: kind\nargocd:\n  renderedManifests: true\n")
     assert run("render", "--env", "hydrated", "--root", str(lab)).exit_code == 0
@@ -34,7 +38,7 @@ def test_a_chart_change_renders_again(lab: Path, run) -> None:
     assert "640Mi" in frontend.read_text()
 
 
-def test_a_layer_change_renders_again(lab: Path, run) -> None:
+def test_a_layer_change_renders_again(lab: Path, run: Invoke) -> None:
     assert run("render", "--env", "kind", "--root", str(lab)).exit_code == 0
     base = lab / "environments" / "base.yaml"
     base.write_text(base.read_text().replace("prometheusRetention: 15d", "prometheusRetention: 7d"))
@@ -44,7 +48,7 @@ def test_a_layer_change_renders_again(lab: Path, run) -> None:
     assert "retention: 7d" in (lab / "gitops" / "kind" / "values.yaml").read_text()
 
 
-def test_a_hand_edit_is_kept_and_refused_until_restored(lab: Path, run) -> None:
+def test_a_hand_edit_is_kept_and_refused_until_restored(lab: Path, run: Invoke) -> None:
     assert run("render", "--env", "kind", "--root", str(lab)).exit_code == 0
     values = lab / "gitops" / "kind" / "values.yaml"
     original = values.read_text()
@@ -60,7 +64,7 @@ def test_a_hand_edit_is_kept_and_refused_until_restored(lab: Path, run) -> None:
     assert values.read_text() == original
 
 
-def test_a_cache_hit_still_prints_the_warning_summary(lab: Path, run) -> None:
+def test_a_cache_hit_still_prints_the_warning_summary(lab: Path, run: Invoke) -> None:
     (lab / "environments" / "exposed.yaml").write_text(
         "extends: kind\nexpose:\n  mode: nodePort\n  nodePorts: {prometheus: 30090, "
         "grafana: 30300, kiali: 30201, tracing: 30686}\n")

@@ -9,11 +9,15 @@ import textwrap
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from labgen.errors import InputError
 from labgen.repo_lock import CACHE_DIR, LOCK_FILE, TIMEOUT_ENV, LockBusy, repo_lock
+
+if TYPE_CHECKING:
+    from conftest import Invoke
 
 
 @pytest.fixture
@@ -35,7 +39,7 @@ def holder(lab: Path) -> Iterator[subprocess.Popen[str]]:
     proc.stdout.close()
 
 
-def test_a_second_writer_waits_then_names_the_holder(lab: Path, holder, run,
+def test_a_second_writer_waits_then_names_the_holder(lab: Path, holder: subprocess.Popen[str], run: Invoke,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(TIMEOUT_ENV, "0.3")
     started = time.monotonic()
@@ -48,14 +52,14 @@ def test_a_second_writer_waits_then_names_the_holder(lab: Path, holder, run,
     assert not (lab / "gitops").exists()
 
 
-def test_readers_wait_for_the_writer_too(lab: Path, holder,
+def test_readers_wait_for_the_writer_too(lab: Path, holder: subprocess.Popen[str],
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(TIMEOUT_ENV, "0.1")
     with pytest.raises(LockBusy, match=f"pid {holder.pid}"), repo_lock(lab, shared=True):
         pass
 
 
-def test_the_lock_is_released_when_its_holder_dies(lab: Path, holder,
+def test_the_lock_is_released_when_its_holder_dies(lab: Path, holder: subprocess.Popen[str],
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     holder.kill()  # SIGKILL: no cleanup code runs
     holder.wait()
@@ -74,7 +78,7 @@ def test_the_lock_is_reentrant_and_readers_share_it(tmp_path: Path) -> None:
 
 
 def test_a_file_named_like_the_cache_folder_stops_a_writer_before_it_writes(
-        lab: Path, run) -> None:
+        lab: Path, run: Invoke) -> None:
     (lab / CACHE_DIR).write_text("not a folder\n")
     result = run("render", "--env", "kind", "--root", str(lab))
     assert result.exit_code == 2

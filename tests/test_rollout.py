@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import yaml
@@ -11,6 +12,9 @@ from labgen.environment import load_environment
 from labgen.errors import InputError
 from labgen.rollout import rollout_of, same_split
 from test_scenario_cli import snapshot
+
+if TYPE_CHECKING:
+    from conftest import Invoke, WorkspaceFactory
 
 
 def traffic_of(root: Path) -> dict[str, object]:
@@ -22,7 +26,8 @@ def rendered_weights(root: Path) -> dict[str, int]:
     return dict(values["traffic"]["virtualService"]["weights"])
 
 
-def test_promote_walks_the_steps_and_stops_at_the_last(rendered_lab: Path, workspace) -> None:
+def test_promote_walks_the_steps_and_stops_at_the_last(rendered_lab: Path,
+                                                       workspace: WorkspaceFactory) -> None:
     ws = workspace(rendered_lab)
     first = ws.step("oke", +1)
     assert first.rollout == "step 2 of 3: v1 60%, v2 30%, v3 10%"
@@ -41,7 +46,7 @@ def test_promote_walks_the_steps_and_stops_at_the_last(rendered_lab: Path, works
     assert snapshot(rendered_lab) == before
 
 
-def test_promote_prints_the_step_and_refuses_past_the_end(rendered_lab: Path, run) -> None:
+def test_promote_prints_the_step_and_refuses_past_the_end(rendered_lab: Path, run: Invoke) -> None:
     root = str(rendered_lab)
     first = run("scenario", "promote", "--env", "oke", "--root", root)
     assert first.exit_code == 0, first.stderr
@@ -54,7 +59,7 @@ def test_promote_prints_the_step_and_refuses_past_the_end(rendered_lab: Path, ru
                             "(step 1 of 3: v1 80%, v2 15%, v3 5%)\n")
 
 
-def test_rollback_walks_back_and_stops_at_the_first(rendered_lab: Path, workspace) -> None:
+def test_rollback_walks_back_and_stops_at_the_first(rendered_lab: Path, workspace: WorkspaceFactory) -> None:
     ws = workspace(rendered_lab)
     original = (rendered_lab / "environments" / "oke.yaml").read_text()
     with pytest.raises(InputError, match="already at the first step"):
@@ -71,7 +76,7 @@ def test_rollback_walks_back_and_stops_at_the_first(rendered_lab: Path, workspac
     assert ws.traffic("oke").rollout == "step 1 of 3: v1 80%, v2 15%, v3 5%"
 
 
-def test_a_split_that_matches_no_step_is_refused(rendered_lab: Path, workspace) -> None:
+def test_a_split_that_matches_no_step_is_refused(rendered_lab: Path, workspace: WorkspaceFactory) -> None:
     ws = workspace(rendered_lab)
     ws.change_traffic("oke", "custom", {"v1": 50, "v2": 50})
     assert ws.traffic("oke").rollout == ("the current split (v1 50%, v2 50%) matches none of "
@@ -83,7 +88,8 @@ def test_a_split_that_matches_no_step_is_refused(rendered_lab: Path, workspace) 
         assert snapshot(rendered_lab) == before
 
 
-def test_a_builtin_scenario_counts_as_the_step_it_equals(rendered_lab: Path, workspace) -> None:
+def test_a_builtin_scenario_counts_as_the_step_it_equals(rendered_lab: Path,
+                                                         workspace: WorkspaceFactory) -> None:
     ws = workspace(rendered_lab)
     ws.change_traffic("oke", "all-v3")
     rollout = rollout_of(load_environment(rendered_lab, "oke"))
@@ -93,7 +99,7 @@ def test_a_builtin_scenario_counts_as_the_step_it_equals(rendered_lab: Path, wor
     assert traffic_of(rendered_lab)["weights"] == {"v1": 60, "v2": 30, "v3": 10}
 
 
-def test_an_environment_without_steps_has_no_rollout(lab: Path, workspace) -> None:
+def test_an_environment_without_steps_has_no_rollout(lab: Path, workspace: WorkspaceFactory) -> None:
     with pytest.raises(InputError, match=r"declares no traffic\.steps"):
         rollout_of(load_environment(lab, "kind"))
     before = snapshot(lab)

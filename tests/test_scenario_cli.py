@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import yaml
+
+if TYPE_CHECKING:
+    from conftest import Invoke
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
@@ -26,7 +30,7 @@ def values_weights(root: Path, env: str) -> dict[str, int]:
     return dict(values["traffic"]["virtualService"]["weights"])
 
 
-def test_list_names_every_builtin_scenario_with_its_split(run) -> None:
+def test_list_names_every_builtin_scenario_with_its_split(run: Invoke) -> None:
     result = run("scenario", "list")
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
@@ -37,7 +41,7 @@ def test_list_names_every_builtin_scenario_with_its_split(run) -> None:
     assert any(line.startswith("custom ") for line in lines)
 
 
-def test_show_reports_scenario_split_and_rollout_step(lab: Path, run) -> None:
+def test_show_reports_scenario_split_and_rollout_step(lab: Path, run: Invoke) -> None:
     result = run("scenario", "show", "--env", "oke", "--root", str(lab))
     assert result.exit_code == 0, result.stderr
     assert "scenario: canary" in result.stdout.splitlines()
@@ -48,7 +52,7 @@ def test_show_reports_scenario_split_and_rollout_step(lab: Path, run) -> None:
     assert "rollout:" not in kind.stdout  # kind declares no steps
 
 
-def test_weights_change_only_the_scenario_lines_and_rerender(rendered_lab: Path, run) -> None:
+def test_weights_change_only_the_scenario_lines_and_rerender(rendered_lab: Path, run: Invoke) -> None:
     env_file = rendered_lab / "environments" / "oke.yaml"
     before = env_file.read_text()
     base_before = (rendered_lab / "environments" / "base.yaml").read_bytes()
@@ -70,7 +74,7 @@ def test_weights_change_only_the_scenario_lines_and_rerender(rendered_lab: Path,
         assert again.stdout.strip() == "gitops/oke: up to date"
 
 
-def test_set_back_to_the_builtin_restores_the_original_bytes(rendered_lab: Path, run) -> None:
+def test_set_back_to_the_builtin_restores_the_original_bytes(rendered_lab: Path, run: Invoke) -> None:
     env_file = rendered_lab / "environments" / "oke.yaml"
     original = env_file.read_bytes()
     values = (rendered_lab / "gitops" / "oke" / "values.yaml").read_bytes()
@@ -108,7 +112,7 @@ observability:
 """
 
 
-def test_round_trip_keeps_comments_quotes_and_blank_lines(lab: Path, run) -> None:
+def test_round_trip_keeps_comments_quotes_and_blank_lines(lab: Path, run: Invoke) -> None:
     env_file = lab / "environments" / "layout.yaml"
     env_file.write_text(LAYOUT)
 
@@ -142,7 +146,7 @@ def test_round_trip_keeps_comments_quotes_and_blank_lines(lab: Path, run) -> Non
     ([], "give weights as SUBSET=PERCENT"),
 ])
 def test_invalid_weights_leave_every_file_byte_identical(
-        rendered_lab: Path, run, args: list[str], message: str) -> None:
+        rendered_lab: Path, run: Invoke, args: list[str], message: str) -> None:
     before = snapshot(rendered_lab)
     result = run("scenario", "weights", "--env", "oke", *args, "--root", str(rendered_lab))
     assert result.exit_code == 2
@@ -152,7 +156,7 @@ def test_invalid_weights_leave_every_file_byte_identical(
     assert snapshot(rendered_lab) == before
 
 
-def test_unknown_scenario_and_unknown_environment_are_refused(rendered_lab: Path, run) -> None:
+def test_unknown_scenario_and_unknown_environment_are_refused(rendered_lab: Path, run: Invoke) -> None:
     before = snapshot(rendered_lab)
     bad = run("scenario", "set", "--env", "oke", "all-v4", "--root", str(rendered_lab))
     assert bad.exit_code == 2 and "unknown scenario 'all-v4'" in bad.stderr
@@ -161,7 +165,7 @@ def test_unknown_scenario_and_unknown_environment_are_refused(rendered_lab: Path
     assert snapshot(rendered_lab) == before
 
 
-def test_a_failed_render_restores_the_environment_file(rendered_lab: Path, run) -> None:
+def test_a_failed_render_restores_the_environment_file(rendered_lab: Path, run: Invoke) -> None:
     template = rendered_lab / "charts" / "olympic-lab" / "templates" / "zz-broken.yaml"
     template.write_text('{{ fail "broken on purpose" }}\n')
     before = snapshot(rendered_lab)
@@ -172,7 +176,7 @@ def test_a_failed_render_restores_the_environment_file(rendered_lab: Path, run) 
     assert snapshot(rendered_lab) == before
 
 
-def test_an_edit_names_the_environments_built_on_the_file(rendered_lab: Path, run) -> None:
+def test_an_edit_names_the_environments_built_on_the_file(rendered_lab: Path, run: Invoke) -> None:
     result = run("scenario", "weights", "--env", "oke", "v1=50", "v2=30", "v3=20",
                  "--root", str(rendered_lab))
     assert result.exit_code == 0, result.stderr
@@ -182,7 +186,7 @@ def test_an_edit_names_the_environments_built_on_the_file(rendered_lab: Path, ru
         "also changes: workshop (29 clusters), built on environments/oke.yaml"]
 
 
-def test_show_lists_the_participants_who_override_the_scenario(lab: Path, run) -> None:
+def test_show_lists_the_participants_who_override_the_scenario(lab: Path, run: Invoke) -> None:
     result = run("scenario", "show", "--env", "workshop", "--root", str(lab))
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines()[-2:] == [
@@ -190,7 +194,7 @@ def test_show_lists_the_participants_who_override_the_scenario(lab: Path, run) -
         "  team-02: scenario all-v3: v3 100% (its override)"]
 
 
-def test_envs_says_which_environments_change_with_another(lab: Path, run) -> None:
+def test_envs_says_which_environments_change_with_another(lab: Path, run: Invoke) -> None:
     lines = run("envs", "--root", str(lab)).stdout.splitlines()
     assert lines[-1].startswith("workshop\t") and lines[-1].endswith("\tchanges with: oke")
     assert not any("changes with" in line for line in lines[:-1])

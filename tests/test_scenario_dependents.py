@@ -4,13 +4,18 @@ a scenario does not inherit the weights of a custom scenario below it."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from labgen.environment import load_environment
 
+if TYPE_CHECKING:
+    from conftest import WorkspaceFactory
 
-def test_editing_oke_rerenders_the_workshop_built_on_it(rendered_lab: Path, workspace) -> None:
+
+def test_editing_oke_rerenders_the_workshop_built_on_it(rendered_lab: Path,
+                                                        workspace: WorkspaceFactory) -> None:
     lab = rendered_lab
     ws = workspace(lab)
     edit = ws.change_traffic("oke", "custom", {"v1": 50, "v2": 30, "v3": 20})

@@ -7,7 +7,7 @@ import copy
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
@@ -16,6 +16,9 @@ from labgen.helm_engine import EmbeddedHelm
 from labgen.manifests import Document
 from labgen.render import RenderedEnvironment, render_environment
 from labgen.workspace import Workspace
+
+if TYPE_CHECKING:
+    from conftest import CrdErrors, Invoke
 
 PARTS = ("istio-base", "istiod", "istio-ingressgateway", "olympic-lab")
 APPSET = "olympic-lab-parts"
@@ -65,7 +68,7 @@ def _by_key(docs: list[Document], kind: str, name: str) -> Mapping[str, Any]:
 
 
 @pytest.mark.parametrize("count", [1, 2, 30])
-def test_render_n_clusters(lab: Path, run, count: int) -> None:
+def test_render_n_clusters(lab: Path, run: Invoke, count: int) -> None:
     _write_env(lab, "ws", count)
     result = run("render", "--env", "ws", "--root", str(lab))
     assert result.exit_code == 0, result.stderr
@@ -89,7 +92,7 @@ def test_render_n_clusters(lab: Path, run, count: int) -> None:
                          readme, re.MULTILINE), name
 
 
-def test_tree_grows_only_by_participant_folders(lab: Path, run) -> None:
+def test_tree_grows_only_by_participant_folders(lab: Path, run: Invoke) -> None:
     _write_env(lab, "two", 2)
     _write_env(lab, "thirty", 30)
     assert run("render", "--env", "two", "--env", "thirty", "--root", str(lab)).exit_code == 0
@@ -143,7 +146,7 @@ def test_readme_lists_overridden_node_port(workshop: RenderedEnvironment) -> Non
 
 
 def test_applicationset_validates_against_the_upstream_crd(
-        workshop: RenderedEnvironment, upstream_crd_errors) -> None:
+        workshop: RenderedEnvironment, upstream_crd_errors: CrdErrors) -> None:
     appsets = _appsets(workshop)
     assert sorted(appsets) == [APPSET]
     body = appsets[APPSET]
@@ -214,7 +217,7 @@ def test_project_allows_exactly_the_participant_destinations(workshop: RenderedE
     assert root["spec"]["project"] == "olympic-lab-bootstrap"
 
 
-def test_cluster_labels_generator(lab: Path, run, upstream_crd_errors) -> None:
+def test_cluster_labels_generator(lab: Path, run: Invoke, upstream_crd_errors: CrdErrors) -> None:
     (lab / "environments" / "labels.yaml").write_text(
         "extends: kind\nclusters:\n  generator: clusterLabels\n  selector: {workshop: oke}\n"
         "  items:\n    - name: team-a\n    - name: team-b\n")
@@ -235,7 +238,7 @@ def test_cluster_labels_generator(lab: Path, run, upstream_crd_errors) -> None:
     assert {p.name for p in (tree / "clusters").iterdir()} == {"team-a", "team-b"}
 
 
-def test_cluster_names_instead_of_servers(lab: Path, run) -> None:
+def test_cluster_names_instead_of_servers(lab: Path, run: Invoke) -> None:
     (lab / "environments" / "named.yaml").write_text(
         "extends: kind\nclusters:\n  items:\n    - name: team-a\n      clusterName: oke-a\n"
         "    - name: team-b\n      clusterName: oke-b\n")
@@ -249,7 +252,7 @@ def test_cluster_names_instead_of_servers(lab: Path, run) -> None:
         assert part["spec"]["destination"] == {"name": cluster, "namespace": "istio-system"}
 
 
-def test_bad_cluster_writes_nothing_even_after_a_good_render(lab: Path, run) -> None:
+def test_bad_cluster_writes_nothing_even_after_a_good_render(lab: Path, run: Invoke) -> None:
     _write_env(lab, "ws", 2)
     assert run("render", "--env", "ws", "--root", str(lab)).exit_code == 0
     before = _files(lab / "gitops" / "ws")

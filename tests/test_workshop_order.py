@@ -8,13 +8,16 @@ import re
 from collections.abc import Callable, Mapping
 from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
 
 from labgen.render import RenderedEnvironment
 from labgen.workspace import Workspace
+
+if TYPE_CHECKING:
+    from conftest import Invoke
 
 BASE = "gitops/workshop"
 PARTS = ("istio-base", "istiod", "istio-ingressgateway", "olympic-lab")
@@ -116,7 +119,7 @@ def test_each_participant_syncs_base_istiod_gateway_lab_in_order(
 
 
 def test_projects_admit_each_level_and_the_lab_project_no_argo_kinds(
-        rendered: RenderedEnvironment, servers: dict[str, str]) -> None:
+        rendered: RenderedEnvironment) -> None:
     projects = {d.name: d.body for d in rendered.argocd if d.kind == "AppProject"}
     bootstrap, lab = projects[BOOTSTRAP]["spec"], projects[PROJECT]["spec"]
     kinds = {(k["group"], k["kind"]) for k in bootstrap["namespaceResourceWhitelist"]}
@@ -148,7 +151,8 @@ def test_every_new_document_passes_the_upstream_crds(
     assert any("syncWaves" in error for error in upstream_crd_errors(broken))
 
 
-def test_a_hand_added_file_in_a_participants_apps_is_refused(rendered_lab: Path, run) -> None:
+def test_a_hand_added_file_in_a_participants_apps_is_refused(rendered_lab: Path,
+                                                             run: Invoke) -> None:
     extra = rendered_lab / f"{BASE}/clusters/team-05/apps/extra.yaml"
     extra.write_text("apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: x}\n")
     result = run("check", "--env", "workshop", "--root", str(rendered_lab))

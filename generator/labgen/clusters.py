@@ -10,9 +10,11 @@ function as a single environment.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from . import layout
+from .env_model import Clusters, ParticipantCluster
 from .environment import Environment, Layers, environment_from_layers, merge_layer
 from .errors import InputError
 from .yaml_io import KeyPath
@@ -46,14 +48,34 @@ def expand_clusters(env: Environment) -> list[ParticipantEnvironment]:
         return []
     layers = env.layers
     assert layers is not None, "an Environment from load_environment carries its layers"
+    fail = _failer(layers)
+    _check_section(env, clusters, fail)
+    _check_items(clusters, fail)
+    return [
+        ParticipantEnvironment(name=item.name, server=item.server, cluster_name=item.cluster_name,
+                               env=_participant_env(env, layers, index, item.name))
+        for index, item in enumerate(clusters.items)
+    ]
+
+
+_Fail = Callable[[KeyPath, str], None]
+_ITEMS_PATH: KeyPath = ("clusters", "items")
+
+
+def _failer(layers: Layers) -> _Fail:
+    """``fail(path, message)``: raise InputError at the file and line of ``path``."""
 
     def fail(path: KeyPath, message: str) -> None:
         file, line = layers.locate(path)
         raise InputError(message, file=file, line=line)
 
-    items_path: KeyPath = ("clusters", "items")
+    return fail
+
+
+def _check_section(env: Environment, clusters: Clusters, fail: _Fail) -> None:
+    """The ``clusters`` section as a whole: items present, generator and selector agree."""
     if not clusters.items:
-        fail(items_path, "clusters.items is empty; list at least one cluster (name and server)")
+        fail(_ITEMS_PATH, "clusters.items is empty; list at least one cluster (name and server)")
     if clusters.generator == "list" and clusters.selector:
         fail(("clusters", "selector"), "clusters.selector is only read with generator "
              "clusterLabels; remove it or set generator: clusterLabels")
@@ -63,11 +85,14 @@ def expand_clusters(env: Environment) -> list[ParticipantEnvironment]:
     if env.spec.argocd.rendered_manifests:
         fail(("argocd", "renderedManifests"), "argocd.renderedManifests is not supported with "
              "clusters yet; remove one of them")
+
+
+def _check_items(clusters: Clusters, fail: _Fail) -> None:
+    """Each cluster named once; with generator list, each with its own address."""
     names: dict[str, int] = {}
-    servers: dict[str, str] = {}
-    by_server = None
+    addresses = _Addresses()
     for index, item in enumerate(clusters.items):
-        at: KeyPath = (*items_path, index)
+        at: KeyPath = (*_ITEMS_PATH, index)
         if not item.name:
             fail(at, f"clusters.items[{index}] needs a name (e.g. team-01)")
         if item.name in names:
@@ -79,26 +104,36 @@ def expand_clusters(env: Environment) -> list[ParticipantEnvironment]:
                 fail(at, f"cluster {item.name}: with generator clusterLabels Argo CD's cluster "
                      "secrets give the address; remove server and clusterName")
             continue
+        addresses.check(item, at, fail)
+
+
+@dataclass
+class _Addresses:
+    """Generator list: the clusters' addresses so far."""
+
+    #: Whether the clusters give a server (True) or a clusterName (False); None before the first.
+    by_server: bool | None = None
+    #: address -> the cluster that has it
+    owners: dict[str, str] = field(default_factory=dict)
+
+    def check(self, item: ParticipantCluster, at: KeyPath, fail: _Fail) -> None:
+        """Exactly one of server/clusterName, the same one as the other clusters, and an
+        address no other cluster has."""
         if bool(item.server) == bool(item.cluster_name):
             fail(at, f"cluster {item.name}: give either server (a URL) or clusterName (an Argo CD "
                  "cluster name), exactly one")
         uses_server = bool(item.server)
-        if by_server is None:
-            by_server = uses_server
-        elif by_server != uses_server:
+        if self.by_server is None:
+            self.by_server = uses_server
+        elif self.by_server != uses_server:
             fail(at, f"cluster {item.name}: give every cluster a server, or every cluster a "
                  "clusterName, not a mix")
         address = item.server or item.cluster_name
-        if address in servers:
+        if address in self.owners:
             fail((*at, "server" if uses_server else "clusterName"),
-                 f"cluster {item.name} has the same address {address} as {servers[address]}; "
+                 f"cluster {item.name} has the same address {address} as {self.owners[address]}; "
                  "each participant needs its own cluster")
-        servers[address] = item.name
-    return [
-        ParticipantEnvironment(name=item.name, server=item.server, cluster_name=item.cluster_name,
-                               env=_participant_env(env, layers, index, item.name))
-        for index, item in enumerate(clusters.items)
-    ]
+        self.owners[address] = item.name
 
 
 def _participant_env(env: Environment, layers: Layers, index: int, name: str) -> Environment:

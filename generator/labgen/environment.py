@@ -7,6 +7,7 @@ is a pure function of the object returned by :func:`load_environment`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -159,6 +160,9 @@ def merge_layer(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+_Fail = Callable[[KeyPath, str], None]
+
+
 def _check(spec: EnvironmentFile, layers: Layers) -> list[InputError]:
     """Rules that span keys (the types were checked by typed_config): every one broken."""
     errors: list[InputError] = []
@@ -172,6 +176,18 @@ def _check(spec: EnvironmentFile, layers: Layers) -> list[InputError]:
     if spec.argocd.destination.server and spec.argocd.destination.name:
         fail(("argocd", "destination"), "argocd.destination gives both server and name; keep "
              "exactly one (set the other to null in a layer that extends another)")
+    _check_node_ports(spec, fail)
+    if spec.cluster.platform == "oke":
+        _check_oke_storage(spec, fail)
+    _check_header_route(spec, fail)
+    if not spec.apps.backend_versions:
+        fail(("apps", "backendVersions"), "apps.backendVersions needs at least one version (v1)")
+    _check_acknowledgements(spec, fail)
+    return errors
+
+
+def _check_node_ports(spec: EnvironmentFile, fail: _Fail) -> None:
+    """Each node port used once; with expose.mode nodePort, one for every exposed Service."""
     ports: dict[int, str] = {}
     for service, port in spec.expose.node_ports.items():
         if port in ports:
@@ -186,30 +202,38 @@ def _check(spec: EnvironmentFile, layers: Layers) -> list[InputError]:
             fail(("expose", "nodePorts"),
                  f"expose.mode is nodePort but expose.nodePorts has no port for "
                  f"{', '.join(missing)}; add one from 30000-32767")
-    if spec.cluster.platform == "oke":
-        for key in ("lokiStorage", "prometheusStorage"):
-            storage = getattr(spec.observability, "loki_storage" if key == "lokiStorage"
-                              else "prometheus_storage")
-            if storage.enabled and _gibibytes(storage.size) < _MIN_OKE_VOLUME_GI:
-                fail(("observability", key, "size"),
-                     f"observability.{key}.size is {storage.size}, but OKE block volumes are at "
-                     f"least {_MIN_OKE_VOLUME_GI}Gi; write {_MIN_OKE_VOLUME_GI}Gi or more")
+
+
+def _check_oke_storage(spec: EnvironmentFile, fail: _Fail) -> None:
+    """OKE block volumes have a minimum size."""
+    for key in ("lokiStorage", "prometheusStorage"):
+        storage = getattr(spec.observability, "loki_storage" if key == "lokiStorage"
+                          else "prometheus_storage")
+        if storage.enabled and _gibibytes(storage.size) < _MIN_OKE_VOLUME_GI:
+            fail(("observability", key, "size"),
+                 f"observability.{key}.size is {storage.size}, but OKE block volumes are at "
+                 f"least {_MIN_OKE_VOLUME_GI}Gi; write {_MIN_OKE_VOLUME_GI}Gi or more")
+
+
+def _check_header_route(spec: EnvironmentFile, fail: _Fail) -> None:
+    """A header route names the header, its exact value and the subset (first missing one)."""
     header = spec.traffic.header_route
-    if header is not None:
-        for key in ("header", "exact", "subset"):
-            if not getattr(header, key):
-                fail(("traffic", "headerRoute"),
-                     f"traffic.headerRoute needs {key}; write header, exact and subset, e.g. "
-                     "{header: x-canary, exact: \"true\", subset: v3}")
-                break
-    if not spec.apps.backend_versions:
-        fail(("apps", "backendVersions"), "apps.backendVersions needs at least one version (v1)")
+    if header is None:
+        return
+    for key in ("header", "exact", "subset"):
+        if not getattr(header, key):
+            fail(("traffic", "headerRoute"),
+                 f"traffic.headerRoute needs {key}; write header, exact and subset, e.g. "
+                 "{header: x-canary, exact: \"true\", subset: v3}")
+            break
+
+
+def _check_acknowledgements(spec: EnvironmentFile, fail: _Fail) -> None:
     for index, ack in enumerate(spec.validation.acknowledge):
         if not ack.check or not ack.reason.strip():
             fail(("validation", "acknowledge", index),
                  f"validation.acknowledge[{index}] needs check and reason; write "
                  "{check: RULE-ID, reason: why it is accepted}")
-    return errors
 
 
 def _gibibytes(size: str) -> float:

@@ -36,12 +36,12 @@ def readme_text(env: Environment, apps: list[AppSpec],
         scenario=env.routes.scenario, traffic=env.routes.describe(),
         access=[*ui_access(env), app_access(env)], warnings=warnings_of(env),
         login_notes=login_notes(env), participants=_participant_rows(participants),
-        parts_appset=_parts_appset(env, participants), **_hub_context(env),
+        parts_appset=_parts_appset(participants), **_hub_context(env),
     )
     return jinja_env.render("README.md.j2", **context)
 
 
-def _parts_appset(env: Environment, participants: list[ParticipantEnvironment]) -> dict[str, str]:
+def _parts_appset(participants: list[ParticipantEnvironment]) -> dict[str, str]:
     """The workshop's ApplicationSet as the README names it (empty for one cluster)."""
     if not participants:
         return {}

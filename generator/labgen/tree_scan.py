@@ -129,7 +129,14 @@ def _safe_rel(rel: str) -> bool:
 
 def read_ownership(target: Path) -> Ownership:
     """``.labgen-owned`` of ``target``; never raises for its content."""
-    path = target / OWNED
+    text = _owned_text(target / OWNED)
+    if isinstance(text, Ownership):
+        return text
+    return _parse_ownership(text)
+
+
+def _owned_text(path: Path) -> str | Ownership:
+    """The file's text, or the :class:`Ownership` to return when there is none to parse."""
     try:
         info = path.lstat()
     except FileNotFoundError:
@@ -141,11 +148,14 @@ def read_ownership(target: Path) -> Ownership:
     if info.st_size > _MAX_OWNED_BYTES:
         return Ownership(damaged="too large")
     try:
-        text = path.read_bytes().decode("utf-8")
+        return path.read_bytes().decode("utf-8")
     except OSError as exc:
         return Ownership(damaged=f"unreadable ({exc.strerror})")
     except UnicodeDecodeError:
         return Ownership(damaged="damaged (not UTF-8)")
+
+
+def _parse_ownership(text: str) -> Ownership:
     if not text.startswith(HEADER) or not text.endswith("\n"):
         return Ownership(damaged="damaged (not written by labgen, or cut short)")
     hashes: dict[str, set[str]] = {}

@@ -95,40 +95,16 @@ class _Converter:
         if dataclasses.is_dataclass(tp) and isinstance(tp, type):
             return self.dataclass(tp, value, path)
         if tp is Any:
-            problem = value_formats.json_problem(value)
-            if problem is not None:
-                where, what = problem
-                self.fail((*path, *where), f"{dotted((*path, *where))}: {what}")
-            return _freeze(value)
+            return self.any_json(value, path)
         if origin in (types.UnionType, typing.Union):
             options = [a for a in get_args(tp) if a is not type(None)]
             if value is None:
                 return None
             return self.convert(options[0], value, path, meta)
         if origin is Literal:
-            allowed = get_args(tp)
-            if not isinstance(value, str | bool | int) or value not in allowed:
-                choices = ", ".join(str(a) for a in allowed)
-                self.fail(path, f"{dotted(path)}: {_shown(value)} is not one of: {choices}")
-            return value
+            return self.literal(get_args(tp), value, path)
         if origin in (Mapping, dict) or origin is typing.Mapping:
-            _key_tp, value_tp = get_args(tp)
-            if not isinstance(value, dict):
-                self.fail(path, f"{dotted(path)}: expected a mapping, got {_kind(value)}")
-            out = {}
-            for key, item in value.items():
-                try:
-                    if not isinstance(key, str):
-                        self.fail((*path, key), f"{dotted(path)}: key {_shown(key)} must be a "
-                                                "string")
-                    self.check_text(key, (*path, key), {})
-                    self.check_pattern(meta.get("key_pattern"), meta.get("key_hint"), key,
-                                       (*path, key))
-                    self.check_format(meta.get("key_format"), key, (*path, key))
-                except _Skip:
-                    continue
-                out[key] = self.attempt(value_tp, item, (*path, key), meta.get("item", {}))
-            return types.MappingProxyType(dict(sorted(out.items())))
+            return self.mapping(get_args(tp)[1], value, path, meta)
         if origin is tuple:
             (item_tp, _ellipsis) = get_args(tp)
             if not isinstance(value, list):
@@ -138,6 +114,42 @@ class _Converter:
                 for i, item in enumerate(value)
             )
         return self.scalar(tp, value, path, meta)
+
+    def any_json(self, value: Any, path: KeyPath) -> Any:
+        """``Any``: free-form values (helm values), frozen, if they are plain JSON."""
+        problem = value_formats.json_problem(value)
+        if problem is not None:
+            where, what = problem
+            self.fail((*path, *where), f"{dotted((*path, *where))}: {what}")
+        return _freeze(value)
+
+    def literal(self, allowed: tuple[Any, ...], value: Any, path: KeyPath) -> Any:
+        if not isinstance(value, str | bool | int) or value not in allowed:
+            choices = ", ".join(str(a) for a in allowed)
+            self.fail(path, f"{dotted(path)}: {_shown(value)} is not one of: {choices}")
+        return value
+
+    def mapping(self, value_tp: Any, value: Any, path: KeyPath, meta: Mapping[str, Any]) -> Any:
+        """A mapping with string keys (checked against the key rules in ``meta``), sorted."""
+        if not isinstance(value, dict):
+            self.fail(path, f"{dotted(path)}: expected a mapping, got {_kind(value)}")
+        out = {}
+        for key, item in value.items():
+            try:
+                self.check_key(key, path, meta)
+            except _Skip:
+                continue
+            out[key] = self.attempt(value_tp, item, (*path, key), meta.get("item", {}))
+        return types.MappingProxyType(dict(sorted(out.items())))
+
+    def check_key(self, key: Any, path: KeyPath, meta: Mapping[str, Any]) -> None:
+        if not isinstance(key, str):
+            self.fail((*path, key), f"{dotted(path)}: key {_shown(key)} must be a "
+                                    "string")
+        self.check_text(key, (*path, key), {})
+        self.check_pattern(meta.get("key_pattern"), meta.get("key_hint"), key,
+                           (*path, key))
+        self.check_format(meta.get("key_format"), key, (*path, key))
 
     def scalar(self, tp: Any, value: Any, path: KeyPath, meta: Mapping[str, Any]) -> Any:
         if tp is bool:
@@ -293,21 +305,8 @@ def json_schema(cls: type[Any]) -> dict[str, Any]:
 
 def _schema_for(tp: Any, meta: Mapping[str, Any]) -> dict[str, Any]:
     origin = get_origin(tp)
-    out: dict[str, Any]
     if dataclasses.is_dataclass(tp) and isinstance(tp, type):
-        hints = _hints(tp)
-        props = {}
-        for f in dataclasses.fields(tp):
-            prop = _schema_for(hints[f.name], f.metadata)
-            if f.metadata.get("doc"):
-                prop = {"description": f.metadata["doc"], **prop}
-            if f.default is not dataclasses.MISSING and isinstance(f.default, str | int | bool):
-                prop["default"] = f.default
-            props[yaml_key(f)] = prop
-        out = {"type": "object", "additionalProperties": False, "properties": props}
-        if tp.__doc__:
-            out = {"description": " ".join(tp.__doc__.split()), **out}
-        return out
+        return _dataclass_schema(tp)
     if tp is Any:
         return {}
     if origin in (types.UnionType, typing.Union):
@@ -316,15 +315,40 @@ def _schema_for(tp: Any, meta: Mapping[str, Any]) -> dict[str, Any]:
     if origin is Literal:
         return {"enum": list(get_args(tp))}
     if origin in (Mapping, dict):
-        out = {"type": "object",
-               "additionalProperties": _schema_for(get_args(tp)[1], meta.get("item", {}))}
-        key_pattern = meta.get("key_pattern") or \
-            value_formats.SCHEMA_PATTERNS.get(meta.get("key_format", ""))
-        if key_pattern:
-            out["propertyNames"] = {"pattern": f"^(?:{key_pattern})$"}
-        return out
+        return _mapping_schema(get_args(tp)[1], meta)
     if origin is tuple:
         return {"type": "array", "items": _schema_for(get_args(tp)[0], meta.get("item", {}))}
+    return _scalar_schema(tp, meta)
+
+
+def _dataclass_schema(tp: type[Any]) -> dict[str, Any]:
+    hints = _hints(tp)
+    props = {}
+    for f in dataclasses.fields(tp):
+        prop = _schema_for(hints[f.name], f.metadata)
+        if f.metadata.get("doc"):
+            prop = {"description": f.metadata["doc"], **prop}
+        if f.default is not dataclasses.MISSING and isinstance(f.default, str | int | bool):
+            prop["default"] = f.default
+        props[yaml_key(f)] = prop
+    out: dict[str, Any] = {"type": "object", "additionalProperties": False, "properties": props}
+    if tp.__doc__:
+        out = {"description": " ".join(tp.__doc__.split()), **out}
+    return out
+
+
+def _mapping_schema(value_tp: Any, meta: Mapping[str, Any]) -> dict[str, Any]:
+    out = {"type": "object",
+           "additionalProperties": _schema_for(value_tp, meta.get("item", {}))}
+    key_pattern = meta.get("key_pattern") or \
+        value_formats.SCHEMA_PATTERNS.get(meta.get("key_format", ""))
+    if key_pattern:
+        out["propertyNames"] = {"pattern": f"^(?:{key_pattern})$"}
+    return out
+
+
+def _scalar_schema(tp: Any, meta: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any]
     if tp is bool:
         return {"type": "boolean"}
     if tp is int:

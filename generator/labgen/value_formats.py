@@ -97,19 +97,27 @@ def json_problem(value: Any, path: KeyPath = (), depth: int = 0) -> tuple[KeyPat
     if depth > MAX_DEPTH:
         return path, f"nested more than {MAX_DEPTH} levels deep; flatten it"
     if isinstance(value, dict):
-        for key, item in value.items():
-            if not isinstance(key, str):
-                return (*path, str(key)), "keys must be strings; put the key in quotes"
-            found = json_problem(item, (*path, key), depth + 1)
-            if found:
-                return found
-        return None
+        return _mapping_problem(value, path, depth)
     if isinstance(value, list):
         for index, item in enumerate(value):
             found = json_problem(item, (*path, index), depth + 1)
             if found:
                 return found
         return None
+    return _scalar_problem(value, path)
+
+
+def _mapping_problem(value: dict[Any, Any], path: KeyPath, depth: int) -> tuple[KeyPath, str] | None:
+    for key, item in value.items():
+        if not isinstance(key, str):
+            return (*path, str(key)), "keys must be strings; put the key in quotes"
+        found = json_problem(item, (*path, key), depth + 1)
+        if found:
+            return found
+    return None
+
+
+def _scalar_problem(value: Any, path: KeyPath) -> tuple[KeyPath, str] | None:
     if value is None or isinstance(value, bool | str):
         return None
     if isinstance(value, int):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -15,6 +15,9 @@ from chart_docs import Doc, one, strictly_valid
 from labgen.chart_values import chart_values
 from labgen.environment import load_environment
 from labgen.errors import HelmError
+
+if TYPE_CHECKING:
+    from conftest import RenderUmbrella
 
 PROJECT = Path(__file__).resolve().parents[2]
 SUBCHARTS = PROJECT / "charts" / "olympic-lab" / "charts"
@@ -44,7 +47,7 @@ PANEL_QUERIES = {
 }
 
 
-def _grafana(render_umbrella, values: dict[str, Any] | None = None) -> list[Doc]:
+def _grafana(render_umbrella: RenderUmbrella, values: dict[str, Any] | None = None) -> list[Doc]:
     return render_umbrella({"grafana": values or {}})
 
 
@@ -80,7 +83,7 @@ def _other_charts_render_services() -> bool:
 
 # --- datasources --------------------------------------------------------------
 
-def test_datasources_are_provisioned_with_fixed_uids(render_umbrella):
+def test_datasources_are_provisioned_with_fixed_uids(render_umbrella: RenderUmbrella) -> None:
     by_name = {ds["name"]: ds for ds in _datasources(_grafana(render_umbrella))}
     assert set(by_name) == {"Prometheus", "Loki", "Jaeger"}
     assert {(n, ds["type"], ds["uid"], ds["url"]) for n, ds in by_name.items()} == {
@@ -96,7 +99,7 @@ def test_datasources_are_provisioned_with_fixed_uids(render_umbrella):
 @pytest.mark.xfail(not _other_charts_render_services(), strict=True,
                    reason="the jaeger and loki subcharts are still stubs: no tracing/loki "
                           "Service is rendered yet (the variant below checks the expected names)")
-def test_every_datasource_url_names_a_rendered_service(render_umbrella):
+def test_every_datasource_url_names_a_rendered_service(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({})
     services = _services(docs, "istio-system")
     for datasource in _datasources(docs):
@@ -105,7 +108,7 @@ def test_every_datasource_url_names_a_rendered_service(render_umbrella):
             f"datasource {datasource['name']} -> {host}:{port}: no such Service port")
 
 
-def test_every_datasource_url_names_a_rendered_or_expected_service(render_umbrella):
+def test_every_datasource_url_names_a_rendered_or_expected_service(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({})
     services = _services(docs, "istio-system")
     assert services["prometheus"] == {9090}
@@ -117,7 +120,7 @@ def test_every_datasource_url_names_a_rendered_or_expected_service(render_umbrel
 
 # --- the lab dashboard ----------------------------------------------------------
 
-def test_lab_dashboard_parses_and_has_the_lab_queries(render_umbrella):
+def test_lab_dashboard_parses_and_has_the_lab_queries(render_umbrella: RenderUmbrella) -> None:
     docs = _grafana(render_umbrella)
     configmap = one(docs, "ConfigMap", "grafana-dashboards-olympic-lab")
     dashboard = json.loads(configmap["data"]["olympic-lab.json"])
@@ -133,7 +136,7 @@ def test_lab_dashboard_parses_and_has_the_lab_queries(render_umbrella):
     assert len(set(ids)) == len(ids)
 
 
-def test_provisioning_files_are_mounted_where_grafana_reads_them(render_umbrella):
+def test_provisioning_files_are_mounted_where_grafana_reads_them(render_umbrella: RenderUmbrella) -> None:
     docs = _grafana(render_umbrella)
     config = one(docs, "ConfigMap", "grafana")
     providers = yaml.safe_load(config["data"]["dashboardproviders.yaml"])["providers"]
@@ -153,7 +156,8 @@ def test_provisioning_files_are_mounted_where_grafana_reads_them(render_umbrella
     assert volumes[mounts["/var/lib/grafana"]["name"]] == {"name": "storage", "emptyDir": {}}
 
 
-def test_provisioning_checksum_is_deterministic_and_follows_the_config(render_umbrella):
+def test_provisioning_checksum_is_deterministic_and_follows_the_config(
+        render_umbrella: RenderUmbrella) -> None:
     def checksum(values: dict[str, Any]) -> str:
         deployment = one(_grafana(render_umbrella, values), "Deployment", "grafana")
         return str(deployment["spec"]["template"]["metadata"]["annotations"]
@@ -177,25 +181,26 @@ def test_provisioning_checksum_is_deterministic_and_follows_the_config(render_um
     ({"enabled": True, "role": "Admin"}, {"GF_AUTH_ANONYMOUS_ENABLED": "true",
                                           "GF_AUTH_ANONYMOUS_ORG_ROLE": "Admin"}),
 ])
-def test_anonymous_access(render_umbrella, anonymous, expected):
+def test_anonymous_access(render_umbrella: RenderUmbrella, anonymous: dict[str, Any] | None,
+                          expected: dict[str, Any]) -> None:
     values = {} if anonymous is None else {"anonymous": anonymous}
     env = _env(_grafana(render_umbrella, values))
     assert {k: v for k, v in env.items() if k.startswith("GF_AUTH_ANONYMOUS")} == expected
 
 
-def test_anonymous_role_must_be_a_grafana_role(render_umbrella):
+def test_anonymous_role_must_be_a_grafana_role(render_umbrella: RenderUmbrella) -> None:
     with pytest.raises(HelmError, match="role"):
         _grafana(render_umbrella, {"anonymous": {"enabled": True, "role": "admin"}})
 
 
-def _admin_volume(docs):
+def _admin_volume(docs: list[Doc]) -> tuple[Doc, Doc]:
     pod = one(docs, "Deployment", "grafana")["spec"]["template"]["spec"]
     [mount] = [m for m in pod["containers"][0]["volumeMounts"] if m["name"] == "admin"]
     [volume] = [v for v in pod["volumes"] if v["name"] == "admin"]
     return mount, volume["secret"]
 
 
-def test_no_admin_password_is_rendered_and_none_is_admin(render_umbrella):
+def test_no_admin_password_is_rendered_and_none_is_admin(render_umbrella: RenderUmbrella) -> None:
     docs = _grafana(render_umbrella)
     assert not [d for d in docs if d["kind"] == "Secret"]
     env = _env(docs)
@@ -209,7 +214,7 @@ def test_no_admin_password_is_rendered_and_none_is_admin(render_umbrella):
                                {"key": "password", "path": "password"}]
 
 
-def test_a_hook_job_generates_the_admin_password_in_the_cluster(render_umbrella):
+def test_a_hook_job_generates_the_admin_password_in_the_cluster(render_umbrella: RenderUmbrella) -> None:
     docs = _grafana(render_umbrella)
     job = one(docs, "Job", "grafana-admin-secret")
     assert job["metadata"]["annotations"]["helm.sh/hook"] == "pre-install,pre-upgrade"
@@ -226,7 +231,7 @@ def test_a_hook_job_generates_the_admin_password_in_the_cluster(render_umbrella)
     assert not set(service["spec"]["selector"].items()) <= set(pod_labels.items())
 
 
-def test_admin_login_comes_from_an_existing_secret(render_umbrella):
+def test_admin_login_comes_from_an_existing_secret(render_umbrella: RenderUmbrella) -> None:
     docs = _grafana(render_umbrella, {"admin": {"existingSecret": "my-login",
                                                 "userKey": "u", "passwordKey": "p"}})
     _mount, secret = _admin_volume(docs)
@@ -235,14 +240,14 @@ def test_admin_login_comes_from_an_existing_secret(render_umbrella):
     assert not [d for d in docs if d["kind"] == "Secret" or d["metadata"]["name"] == "grafana-admin-secret"]
 
 
-def test_no_secret_and_no_generator_is_refused(render_umbrella):
+def test_no_secret_and_no_generator_is_refused(render_umbrella: RenderUmbrella) -> None:
     with pytest.raises(HelmError, match="existingSecret"):
         _grafana(render_umbrella, {"admin": {"generateSecret": {"enabled": False}}})
 
 
 # --- the Deployment, exposure, switches, values contract ------------------------
 
-def test_deployment_is_hardened_with_probes(render_umbrella):
+def test_deployment_is_hardened_with_probes(render_umbrella: RenderUmbrella) -> None:
     docs = _grafana(render_umbrella)
     pod = one(docs, "Deployment", "grafana")["spec"]["template"]
     assert pod["metadata"]["annotations"]["sidecar.istio.io/inject"] == "false"
@@ -271,7 +276,8 @@ def test_deployment_is_hardened_with_probes(render_umbrella):
      {"type": "LoadBalancer",
       "annotations": {"service.beta.kubernetes.io/oci-load-balancer-shape": "flexible"}}),
 ])
-def test_exposure_modes(render_umbrella, expose, expected):
+def test_exposure_modes(render_umbrella: RenderUmbrella, expose: dict[str, Any], expected: dict[str,
+                        Any]) -> None:
     service = one(render_umbrella({"global": {"expose": expose}}), "Service", "grafana")
     (port,) = service["spec"]["ports"]
     assert (port["name"], port["port"], port["targetPort"]) == ("http", 3000, "http")
@@ -280,7 +286,7 @@ def test_exposure_modes(render_umbrella, expose, expected):
     assert service["metadata"].get("annotations") == expected.get("annotations")
 
 
-def test_resources_follow_the_observability_namespace(render_umbrella):
+def test_resources_follow_the_observability_namespace(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({"global": {"observabilityNamespace": "monitoring"}})
     mine = [d for d in docs if d["__source__"].startswith(SOURCE)]
     assert sorted(d["kind"] for d in mine) == ["ConfigMap", "ConfigMap", "Deployment", "Job",
@@ -290,7 +296,7 @@ def test_resources_follow_the_observability_namespace(render_umbrella):
     assert {d["metadata"]["namespace"] for d in mine} == {"monitoring"}
 
 
-def test_grafana_can_be_switched_off(render_umbrella):
+def test_grafana_can_be_switched_off(render_umbrella: RenderUmbrella) -> None:
     assert [d for d in render_umbrella({}) if d["__source__"].startswith(SOURCE)]
     docs = render_umbrella({"grafana": {"enabled": False}})
     assert not [d for d in docs if d["__source__"].startswith(SOURCE)]
@@ -298,7 +304,7 @@ def test_grafana_can_be_switched_off(render_umbrella):
 
 
 @pytest.mark.parametrize("env_name", ["oke", "kind"])
-def test_accepts_what_labgen_writes(render_umbrella, env_name):
+def test_accepts_what_labgen_writes(render_umbrella: RenderUmbrella, env_name: str) -> None:
     values = chart_values(load_environment(PROJECT, env_name))
     docs = render_umbrella({"global": values["global"], "grafana": values["grafana"]})
     env = _env(docs)
@@ -307,6 +313,7 @@ def test_accepts_what_labgen_writes(render_umbrella, env_name):
 
 
 @pytest.mark.parametrize("values", VALID_K8S_CASES)
-def test_manifests_are_valid_kubernetes_objects(render_umbrella, values):
+def test_manifests_are_valid_kubernetes_objects(render_umbrella: RenderUmbrella, values: dict[str,
+                                                Any]) -> None:
     """Strict Kubernetes 1.34 schemas (kubernetes-validate): unknown fields are errors."""
     strictly_valid(render_umbrella(values), SOURCE)

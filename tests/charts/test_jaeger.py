@@ -7,7 +7,7 @@ against Istio's upstream CRD schema, read in place from ../shared/crds.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
@@ -15,6 +15,9 @@ from chart_docs import Doc, one, service_port
 
 from labgen.chart_values import chart_values
 from labgen.environment import load_environment
+
+if TYPE_CHECKING:
+    from conftest import CrdErrors, RenderUmbrella
 
 OBS = "istio-system"
 # istiod's meshConfig.extensionProviders entry (Argo CD tree): name -> address.
@@ -68,13 +71,14 @@ def jaeger_config(docs: list[Doc]) -> dict[str, Any]:
     ("http://jaeger-collector.istio-system:9411", 9411),
     ("http://jaeger-collector.istio-system:14250", 14250),
 ])
-def test_services_reach_declared_container_ports(render_umbrella, url, container):
+def test_services_reach_declared_container_ports(render_umbrella: RenderUmbrella, url: str,
+                                                 container: int) -> None:
     docs = render_umbrella(only_jaeger())
     service, port = service_port(docs, url)
     assert container_port(docs, service, port) == container
 
 
-def test_port_names_follow_istio_protocol_selection(render_umbrella):
+def test_port_names_follow_istio_protocol_selection(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella(only_jaeger())
     names = {d["metadata"]["name"]: [p["name"] for p in d["spec"]["ports"]]
              for d in docs if d["kind"] == "Service"}
@@ -84,7 +88,7 @@ def test_port_names_follow_istio_protocol_selection(render_umbrella):
     assert all(n.split("-")[0] in ("http", "grpc") for n in names["jaeger-collector"])
 
 
-def test_config_listens_where_the_container_ports_are(render_umbrella):
+def test_config_listens_where_the_container_ports_are(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella(only_jaeger())
     config = jaeger_config(docs)
     query = config["extensions"]["jaeger_query"]
@@ -105,7 +109,7 @@ def test_config_listens_where_the_container_ports_are(render_umbrella):
     assert set(pipeline["exporters"]) <= set(config["exporters"])
 
 
-def test_storage_backend_follows_values(render_umbrella):
+def test_storage_backend_follows_values(render_umbrella: RenderUmbrella) -> None:
     memory = jaeger_config(render_umbrella(only_jaeger()))
     assert memory["extensions"]["jaeger_storage"]["backends"]["lab_store"] == {
         "memory": {"max_traces": 50000}}
@@ -115,7 +119,7 @@ def test_storage_backend_follows_values(render_umbrella):
 
 # --- The pod -------------------------------------------------------------------
 
-def test_pod_is_hardened_and_outside_the_mesh(render_umbrella):
+def test_pod_is_hardened_and_outside_the_mesh(render_umbrella: RenderUmbrella) -> None:
     deployment = one(render_umbrella(only_jaeger()), "Deployment", "jaeger")
     pod = deployment["spec"]["template"]
     assert pod["metadata"]["annotations"]["sidecar.istio.io/inject"] == "false"
@@ -129,7 +133,8 @@ def test_pod_is_hardened_and_outside_the_mesh(render_umbrella):
     assert deployment["metadata"]["namespace"] == OBS
 
 
-def test_image_tag_is_pinned_to_the_chart_app_version(render_umbrella, project_root: Path):
+def test_image_tag_is_pinned_to_the_chart_app_version(render_umbrella: RenderUmbrella,
+                                                      project_root: Path) -> None:
     chart = yaml.safe_load((project_root / "charts/olympic-lab/charts/jaeger/Chart.yaml")
                            .read_text())
     image = one(render_umbrella(only_jaeger()), "Deployment", "jaeger")["spec"]["template"][
@@ -140,13 +145,13 @@ def test_image_tag_is_pinned_to_the_chart_app_version(render_umbrella, project_r
 
 # --- Exposure of the tracing UI ---------------------------------------------------
 
-def test_tracing_is_cluster_ip_by_default(render_umbrella):
+def test_tracing_is_cluster_ip_by_default(render_umbrella: RenderUmbrella) -> None:
     tracing = one(render_umbrella(only_jaeger()), "Service", "tracing")
     assert tracing["spec"]["type"] == "ClusterIP"
     assert all("nodePort" not in p for p in tracing["spec"]["ports"])
 
 
-def test_tracing_gets_its_fixed_node_port(render_umbrella):
+def test_tracing_gets_its_fixed_node_port(render_umbrella: RenderUmbrella) -> None:
     values = only_jaeger()
     values["global"] = {"expose": {"mode": "nodePort", "nodePorts": {"tracing": 30686}}}
     docs = render_umbrella(values)
@@ -159,7 +164,7 @@ def test_tracing_gets_its_fixed_node_port(render_umbrella):
         assert one(docs, "Service", name)["spec"]["type"] == "ClusterIP"
 
 
-def test_tracing_load_balancer_carries_annotations_and_ranges(render_umbrella):
+def test_tracing_load_balancer_carries_annotations_and_ranges(render_umbrella: RenderUmbrella) -> None:
     values = only_jaeger()
     values["global"] = {"expose": {
         "mode": "loadBalancer",
@@ -177,20 +182,21 @@ def _without_source(doc: Doc) -> Doc:
     return {k: v for k, v in doc.items() if k != "__source__"}
 
 
-def test_telemetry_validates_strictly_against_the_istio_crd(render_umbrella,
-                                                            upstream_crd_errors):
+def test_telemetry_validates_strictly_against_the_istio_crd(render_umbrella: RenderUmbrella,
+                                                            upstream_crd_errors: CrdErrors) -> None:
     telemetry = one(render_umbrella(only_jaeger()), "Telemetry", "mesh-default")
     assert telemetry["apiVersion"] == "telemetry.istio.io/v1"
     assert upstream_crd_errors(_without_source(telemetry)) == []
 
 
-def test_strict_crd_schema_rejects_an_unknown_field(render_umbrella, upstream_crd_errors):
+def test_strict_crd_schema_rejects_an_unknown_field(render_umbrella: RenderUmbrella,
+                                                    upstream_crd_errors: CrdErrors) -> None:
     telemetry = _without_source(one(render_umbrella(only_jaeger()), "Telemetry", "mesh-default"))
     telemetry["spec"]["tracing"][0]["sampling"] = 100  # the pre-Telemetry-API spelling
     assert any("sampling" in error for error in upstream_crd_errors(telemetry))
 
 
-def test_telemetry_sampling_and_namespace_follow_values(render_umbrella):
+def test_telemetry_sampling_and_namespace_follow_values(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella(only_jaeger(telemetry={"samplingPercentage": 12.5}))
     telemetry = one(docs, "Telemetry", "mesh-default")
     assert telemetry["metadata"]["namespace"] == OBS
@@ -200,7 +206,7 @@ def test_telemetry_sampling_and_namespace_follow_values(render_umbrella):
     assert one(moved, "Telemetry", "mesh-default")["metadata"]["namespace"] == "mesh-root"
 
 
-def test_telemetry_provider_reaches_the_zipkin_service(render_umbrella):
+def test_telemetry_provider_reaches_the_zipkin_service(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella(only_jaeger())
     telemetry = one(docs, "Telemetry", "mesh-default")
     for provider in telemetry["spec"]["tracing"][0]["providers"]:
@@ -209,14 +215,14 @@ def test_telemetry_provider_reaches_the_zipkin_service(render_umbrella):
         assert container_port(docs, service, port) == 9411
 
 
-def test_sampling_out_of_range_is_refused_by_the_values_schema(render_umbrella):
+def test_sampling_out_of_range_is_refused_by_the_values_schema(render_umbrella: RenderUmbrella) -> None:
     from labgen.errors import HelmError
 
     with pytest.raises(HelmError, match="samplingPercentage"):
         render_umbrella(only_jaeger(telemetry={"samplingPercentage": 101}))
 
 
-def test_telemetry_can_be_switched_off(render_umbrella):
+def test_telemetry_can_be_switched_off(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella(only_jaeger(telemetry={"enabled": False}))
     assert not [d for d in docs if d["kind"] == "Telemetry"]
     assert one(docs, "Deployment", "jaeger")
@@ -224,14 +230,14 @@ def test_telemetry_can_be_switched_off(render_umbrella):
 
 # --- Switches and the values contract ---------------------------------------------
 
-def test_jaeger_can_be_switched_off(render_umbrella):
+def test_jaeger_can_be_switched_off(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({"jaeger": {"enabled": False}})
     assert from_chart(docs, "jaeger") == []
     assert not [d for d in docs if d["kind"] == "Telemetry"]
 
 
 @pytest.mark.parametrize("env", ["oke", "kind"])
-def test_accepts_what_labgen_writes(render_umbrella, project_root: Path, env: str):
+def test_accepts_what_labgen_writes(render_umbrella: RenderUmbrella, project_root: Path, env: str) -> None:
     written = chart_values(load_environment(project_root, env))
     values = only_jaeger(**written["jaeger"])
     values["global"] = written["global"]

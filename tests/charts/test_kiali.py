@@ -8,7 +8,7 @@ Grafana Services come from the prometheus and grafana subcharts.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -18,6 +18,9 @@ from chart_docs import Doc, one, service_port
 from labgen.chart_values import chart_values
 from labgen.environment import load_environment
 from labgen.errors import HelmError
+
+if TYPE_CHECKING:
+    from conftest import RenderUmbrella
 
 OBS = "istio-system"
 STRATEGIES = ("anonymous", "token", "openid", "header")
@@ -38,7 +41,7 @@ def pod_spec(docs: list[Doc]) -> dict[str, Any]:
 
 # --- Cross-references: every URL names a rendered Service and port -------------------------------
 
-def test_prometheus_url_names_the_prometheus_service(render_umbrella):
+def test_prometheus_url_names_the_prometheus_service(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({})
     url = kiali_config(docs)["external_services"]["prometheus"]["url"]
     assert url == f"http://prometheus.{OBS}:9090"
@@ -46,7 +49,7 @@ def test_prometheus_url_names_the_prometheus_service(render_umbrella):
     assert port["name"] == "http"
 
 
-def test_grafana_url_names_the_grafana_service(render_umbrella):
+def test_grafana_url_names_the_grafana_service(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({})
     grafana = kiali_config(docs)["external_services"]["grafana"]
     assert grafana["enabled"] is True
@@ -54,7 +57,7 @@ def test_grafana_url_names_the_grafana_service(render_umbrella):
     service_port(docs, grafana["internal_url"])
 
 
-def test_tracing_url_names_the_grpc_query_port_and_jaeger_base_path(render_umbrella):
+def test_tracing_url_names_the_grpc_query_port_and_jaeger_base_path(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({})
     tracing = kiali_config(docs)["external_services"]["tracing"]
     assert tracing["enabled"] is True and tracing["provider"] == "jaeger"
@@ -66,14 +69,14 @@ def test_tracing_url_names_the_grpc_query_port_and_jaeger_base_path(render_umbre
         "base_path"]
 
 
-def test_a_wrong_service_port_is_caught(render_umbrella):
+def test_a_wrong_service_port_is_caught(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({"kiali": {"externalServices": {"tracing": {"grpcPort": 16687}}}})
     url = kiali_config(docs)["external_services"]["tracing"]["internal_url"]
     with pytest.raises(AssertionError, match="has no port 16687"):
         service_port(docs, url)
 
 
-def test_config_follows_the_observability_namespace(render_umbrella):
+def test_config_follows_the_observability_namespace(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({"global": {"observabilityNamespace": "observability"}})
     config = kiali_config(docs)
     assert config["istio_namespace"] == "observability"
@@ -83,7 +86,7 @@ def test_config_follows_the_observability_namespace(render_umbrella):
     assert one(docs, "Deployment", "kiali")["metadata"]["namespace"] == "observability"
 
 
-def test_kiali_v2_cluster_wide_access_and_web_root(render_umbrella):
+def test_kiali_v2_cluster_wide_access_and_web_root(render_umbrella: RenderUmbrella) -> None:
     config = kiali_config(render_umbrella({}))
     assert config["deployment"]["cluster_wide_access"] is True
     assert "accessible_namespaces" not in config["deployment"]  # removed in Kiali v2
@@ -94,7 +97,7 @@ def test_kiali_v2_cluster_wide_access_and_web_root(render_umbrella):
 # --- Authentication and the signing key ----------------------------------------------------------
 
 @pytest.mark.parametrize("strategy", STRATEGIES)
-def test_auth_strategy_follows_the_value(render_umbrella, strategy):
+def test_auth_strategy_follows_the_value(render_umbrella: RenderUmbrella, strategy: str) -> None:
     docs = render_umbrella({"kiali": {"auth": {"strategy": strategy}}})
     config = kiali_config(docs)
     assert config["auth"]["strategy"] == strategy
@@ -107,11 +110,11 @@ def test_auth_strategy_follows_the_value(render_umbrella, strategy):
             "/kiali-override-secrets/login-token-signing-key")
 
 
-def test_default_strategy_is_token(render_umbrella):
+def test_default_strategy_is_token(render_umbrella: RenderUmbrella) -> None:
     assert kiali_config(render_umbrella({}))["auth"]["strategy"] == "token"
 
 
-def test_no_signing_key_value_is_ever_rendered(render_umbrella):
+def test_no_signing_key_value_is_ever_rendered(render_umbrella: RenderUmbrella) -> None:
     for strategy in STRATEGIES:
         docs = render_umbrella({"kiali": {"auth": {"strategy": strategy}}})
         text = one(docs, "ConfigMap", "kiali")["data"]["config.yaml"]
@@ -119,7 +122,7 @@ def test_no_signing_key_value_is_ever_rendered(render_umbrella):
         assert not [d for d in docs if d["kind"] == "Secret"]
 
 
-def test_signing_key_comes_from_an_existing_secret(render_umbrella):
+def test_signing_key_comes_from_an_existing_secret(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({"kiali": {"loginToken": {"signingKeySecret": {
         "name": "my-key", "key": "signing-key"}}}})
     volume = next(v for v in pod_spec(docs)["volumes"] if v["name"] == "login-token-signing-key")
@@ -128,7 +131,7 @@ def test_signing_key_comes_from_an_existing_secret(render_umbrella):
     assert volume["secret"].get("optional") is not True
 
 
-def test_a_hook_job_creates_the_missing_signing_key_secret(render_umbrella):
+def test_a_hook_job_creates_the_missing_signing_key_secret(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({})
     job = one(docs, "Job", "kiali-signing-key")
     assert job["metadata"]["annotations"]["helm.sh/hook"] == "pre-install,pre-upgrade"
@@ -151,7 +154,7 @@ def test_a_hook_job_creates_the_missing_signing_key_secret(render_umbrella):
     {"auth": {"strategy": "anonymous"}},
     {"loginToken": {"generateSecret": {"enabled": False}}},
 ])
-def test_no_hook_job_without_need(render_umbrella, values):
+def test_no_hook_job_without_need(render_umbrella: RenderUmbrella, values: dict[str, Any]) -> None:
     docs = render_umbrella({"kiali": values})
     assert not [d for d in docs if d["metadata"]["name"] == "kiali-signing-key"]
 
@@ -161,7 +164,8 @@ def test_no_hook_job_without_need(render_umbrella, values):
     {"login_token": {"signing_key": "0123456789abcdef"}},
     {"auth": {"strategy": "openshift"}},
 ])
-def test_values_schema_refuses_inline_keys_and_unknown_strategies(render_umbrella, values):
+def test_values_schema_refuses_inline_keys_and_unknown_strategies(render_umbrella: RenderUmbrella,
+                                                                  values: dict[str, Any]) -> None:
     with pytest.raises(HelmError):
         render_umbrella({"kiali": values})
 
@@ -174,7 +178,7 @@ def _rules(docs: list[Doc]) -> list[dict[str, Any]]:
     return rules
 
 
-def test_view_only_by_default(render_umbrella):
+def test_view_only_by_default(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({})
     assert kiali_config(docs)["deployment"]["view_only_mode"] is True
     for rule in _rules(docs):
@@ -184,7 +188,7 @@ def test_view_only_by_default(render_umbrella):
     assert not [r for r in _rules(docs) if "secrets" in r["resources"]]
 
 
-def test_write_verbs_only_when_view_only_mode_is_off(render_umbrella):
+def test_write_verbs_only_when_view_only_mode_is_off(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({"kiali": {"viewOnlyMode": False}})
     assert kiali_config(docs)["deployment"]["view_only_mode"] is False
     istio = next(r for r in _rules(docs) if "networking.istio.io" in r["apiGroups"])
@@ -193,13 +197,13 @@ def test_write_verbs_only_when_view_only_mode_is_off(render_umbrella):
     assert "patch" in apps["verbs"]
 
 
-def test_port_forward_is_off_by_default_and_can_be_asked_for(render_umbrella):
+def test_port_forward_is_off_by_default_and_can_be_asked_for(render_umbrella: RenderUmbrella) -> None:
     assert not [r for r in _rules(render_umbrella({})) if "pods/portforward" in r["resources"]]
     docs = render_umbrella({"kiali": {"rbac": {"portForward": True}}})
     assert [r for r in _rules(docs) if "pods/portforward" in r["resources"]]
 
 
-def test_people_log_in_as_a_read_only_viewer(render_umbrella):
+def test_people_log_in_as_a_read_only_viewer(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({})
     account = one(docs, "ServiceAccount", "kiali-viewer")
     assert account["automountServiceAccountToken"] is False
@@ -217,7 +221,7 @@ def test_people_log_in_as_a_read_only_viewer(render_umbrella):
                     if d["metadata"]["name"] == "kiali-viewer"]
 
 
-def test_binding_ties_the_service_account_to_the_cluster_role(render_umbrella):
+def test_binding_ties_the_service_account_to_the_cluster_role(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({})
     binding = one(docs, "ClusterRoleBinding", "kiali")
     assert binding["roleRef"] == {"apiGroup": "rbac.authorization.k8s.io",
@@ -229,7 +233,7 @@ def test_binding_ties_the_service_account_to_the_cluster_role(render_umbrella):
 
 # --- Deployment and Service ----------------------------------------------------------------------
 
-def test_probes_and_ports(render_umbrella):
+def test_probes_and_ports(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({})
     container = pod_spec(docs)["containers"][0]
     ports = {p["name"]: p["containerPort"] for p in container["ports"]}
@@ -247,7 +251,7 @@ def test_probes_and_ports(render_umbrella):
     assert service["spec"]["selector"].items() <= template["metadata"]["labels"].items()
 
 
-def test_pod_is_hardened_and_outside_the_mesh(render_umbrella):
+def test_pod_is_hardened_and_outside_the_mesh(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({})
     template = one(docs, "Deployment", "kiali")["spec"]["template"]
     assert template["metadata"]["annotations"]["sidecar.istio.io/inject"] == "false"
@@ -258,7 +262,8 @@ def test_pod_is_hardened_and_outside_the_mesh(render_umbrella):
     assert container["resources"]["requests"]
 
 
-def test_image_tag_is_pinned_to_the_chart_app_version(render_umbrella, project_root: Path):
+def test_image_tag_is_pinned_to_the_chart_app_version(render_umbrella: RenderUmbrella,
+                                                      project_root: Path) -> None:
     chart = yaml.safe_load((project_root / "charts/olympic-lab/charts/kiali/Chart.yaml")
                            .read_text())
     assert chart["appVersion"].startswith("v2.")
@@ -268,13 +273,13 @@ def test_image_tag_is_pinned_to_the_chart_app_version(render_umbrella, project_r
 
 # --- Exposure ------------------------------------------------------------------------------------
 
-def test_kiali_is_cluster_ip_by_default(render_umbrella):
+def test_kiali_is_cluster_ip_by_default(render_umbrella: RenderUmbrella) -> None:
     service = one(render_umbrella({}), "Service", "kiali")
     assert service["spec"]["type"] == "ClusterIP"
     assert "annotations" not in service["metadata"]
 
 
-def test_kiali_gets_its_fixed_node_port(render_umbrella):
+def test_kiali_gets_its_fixed_node_port(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({"global": {"expose": {"mode": "nodePort",
                                                   "nodePorts": {"kiali": 30201}}}})
     service = one(docs, "Service", "kiali")
@@ -285,7 +290,7 @@ def test_kiali_gets_its_fixed_node_port(render_umbrella):
     assert one(docs, "Service", "kiali-metrics")["spec"]["type"] == "ClusterIP"
 
 
-def test_kiali_load_balancer(render_umbrella):
+def test_kiali_load_balancer(render_umbrella: RenderUmbrella) -> None:
     shape = {"service.beta.kubernetes.io/oci-load-balancer-shape": "flexible"}
     docs = render_umbrella({"global": {"expose": {
         "mode": "loadBalancer", "loadBalancerAnnotations": shape,
@@ -298,14 +303,14 @@ def test_kiali_load_balancer(render_umbrella):
 
 # --- Switches and the values contract ------------------------------------------------------------
 
-def test_kiali_can_be_switched_off(render_umbrella):
+def test_kiali_can_be_switched_off(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({"kiali": {"enabled": False}})
     assert not [d for d in docs if d["__source__"].startswith("olympic-lab/charts/kiali/")]
     assert not [d for d in docs if d["metadata"]["name"] == "kiali"]
 
 
 @pytest.mark.parametrize("env", ["oke", "kind"])
-def test_accepts_what_labgen_writes(render_umbrella, project_root: Path, env: str):
+def test_accepts_what_labgen_writes(render_umbrella: RenderUmbrella, project_root: Path, env: str) -> None:
     written = chart_values(load_environment(project_root, env))
     docs = render_umbrella({"global": written["global"], "kiali": written["kiali"]})
     assert kiali_config(docs)["auth"]["strategy"] == written["kiali"]["auth"]["strategy"]

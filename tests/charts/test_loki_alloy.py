@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
@@ -17,6 +17,9 @@ from chart_docs import Doc, one, service_port
 from labgen.chart_values import chart_values
 from labgen.environment import load_environment
 from labgen.errors import HelmError
+
+if TYPE_CHECKING:
+    from conftest import RenderUmbrella
 
 OBS = "istio-system"
 PUSH_URL = re.compile(r'^\s*url\s*=\s*"([^"]+)"', re.MULTILINE)
@@ -40,7 +43,7 @@ def loki_pod(docs: list[Doc]) -> dict[str, Any]:
 
 # --- Alloy -> Loki -------------------------------------------------------------------------------
 
-def test_push_url_names_the_loki_service_and_its_port(render_umbrella):
+def test_push_url_names_the_loki_service_and_its_port(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({})
     [url] = push_urls(docs)
     assert url == f"http://loki.{OBS}:3100/loki/api/v1/push"
@@ -53,14 +56,14 @@ def test_push_url_names_the_loki_service_and_its_port(render_umbrella):
     assert declared[port["targetPort"]] == loki_config(docs)["server"]["http_listen_port"]
 
 
-def test_push_url_is_built_from_values_and_a_wrong_port_is_caught(render_umbrella):
+def test_push_url_is_built_from_values_and_a_wrong_port_is_caught(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({"alloy": {"loki": {"port": 3101}}})
     [url] = push_urls(docs)
     with pytest.raises(AssertionError, match="has no port 3101"):
         service_port(docs, url)
 
 
-def test_push_url_follows_the_observability_namespace(render_umbrella):
+def test_push_url_follows_the_observability_namespace(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({"global": {"observabilityNamespace": "logs"}})
     [url] = push_urls(docs)
     service, _ = service_port(docs, url)
@@ -69,7 +72,7 @@ def test_push_url_follows_the_observability_namespace(render_umbrella):
 
 # --- Alloy ---------------------------------------------------------------------------------------
 
-def test_alloy_tails_only_its_own_node(render_umbrella):
+def test_alloy_tails_only_its_own_node(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({})
     config = one(docs, "ConfigMap", "alloy")["data"]["config.alloy"]
     assert 'loki.source.kubernetes "pods"' in config
@@ -83,7 +86,7 @@ def test_alloy_tails_only_its_own_node(render_umbrella):
     assert "/etc/alloy/config.alloy" in container["args"]
 
 
-def test_alloy_rbac_is_least_privilege(render_umbrella):
+def test_alloy_rbac_is_least_privilege(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({})
     role = one(docs, "ClusterRole", "alloy")
     # Exactly what config.alloy reads: pods (discovery) and pods/log (the source).
@@ -95,7 +98,7 @@ def test_alloy_rbac_is_least_privilege(render_umbrella):
     assert binding["subjects"] == [{"kind": "ServiceAccount", "name": "alloy", "namespace": OBS}]
 
 
-def test_alloy_needs_no_host_access_and_runs_as_non_root(render_umbrella):
+def test_alloy_needs_no_host_access_and_runs_as_non_root(render_umbrella: RenderUmbrella) -> None:
     pod = one(render_umbrella({}), "DaemonSet", "alloy")["spec"]["template"]
     spec = pod["spec"]
     assert pod["metadata"]["annotations"]["sidecar.istio.io/inject"] == "false"
@@ -109,7 +112,7 @@ def test_alloy_needs_no_host_access_and_runs_as_non_root(render_umbrella):
     assert container["resources"]["limits"]["memory"]
 
 
-def test_stream_labels_come_from_values(render_umbrella):
+def test_stream_labels_come_from_values(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({"alloy": {"streamLabels": {"team": "app.kubernetes.io/part-of"}}})
     config = one(docs, "ConfigMap", "alloy")["data"]["config.alloy"]
     assert '"__meta_kubernetes_pod_label_app_kubernetes_io_part_of"' in config
@@ -118,7 +121,7 @@ def test_stream_labels_come_from_values(render_umbrella):
 
 # --- Loki ----------------------------------------------------------------------------------------
 
-def test_loki_config_is_a_single_binary_tsdb_v13_store(render_umbrella):
+def test_loki_config_is_a_single_binary_tsdb_v13_store(render_umbrella: RenderUmbrella) -> None:
     config = loki_config(render_umbrella({}))
     assert config["auth_enabled"] is False
     assert config["common"]["replication_factor"] == 1
@@ -133,7 +136,7 @@ def test_loki_config_is_a_single_binary_tsdb_v13_store(render_umbrella):
     assert all(p.startswith("/var/loki") for p in paths), paths
 
 
-def test_loki_writes_only_to_volumes(render_umbrella):
+def test_loki_writes_only_to_volumes(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({})
     spec = loki_pod(docs)
     container = spec["containers"][0]
@@ -147,7 +150,7 @@ def test_loki_writes_only_to_volumes(render_umbrella):
         assert container[probe]["httpGet"] == {"path": "/ready", "port": "http-metrics"}
 
 
-def test_loki_services(render_umbrella):
+def test_loki_services(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({})
     loki = one(docs, "Service", "loki")
     headless = one(docs, "Service", "loki-headless")
@@ -158,7 +161,7 @@ def test_loki_services(render_umbrella):
     assert loki_pod(docs)["containers"][0]["image"].startswith("docker.io/grafana/loki:3.")
 
 
-def test_no_claim_without_persistence(render_umbrella):
+def test_no_claim_without_persistence(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({})
     statefulset = one(docs, "StatefulSet", "loki")
     assert "volumeClaimTemplates" not in statefulset["spec"]
@@ -167,7 +170,7 @@ def test_no_claim_without_persistence(render_umbrella):
     assert storage == {"name": "storage", "emptyDir": {}}
 
 
-def test_oke_persistence_is_a_block_volume_claim(render_umbrella, project_root: Path):
+def test_oke_persistence_is_a_block_volume_claim(render_umbrella: RenderUmbrella, project_root: Path) -> None:
     written = chart_values(load_environment(project_root, "oke"))
     docs = render_umbrella({"global": written["global"], "loki": written["loki"]})
     statefulset = one(docs, "StatefulSet", "loki")
@@ -178,14 +181,15 @@ def test_oke_persistence_is_a_block_volume_claim(render_umbrella, project_root: 
     assert not [v for v in loki_pod(docs)["volumes"] if v["name"] == "storage"]
 
 
-def test_empty_storage_class_means_the_cluster_default(render_umbrella):
+def test_empty_storage_class_means_the_cluster_default(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({"loki": {"persistence": {"enabled": True, "storageClass": "",
                                                      "size": "20Gi"}}})
     [claim] = one(docs, "StatefulSet", "loki")["spec"]["volumeClaimTemplates"]
     assert "storageClassName" not in claim["spec"]
 
 
-def test_kind_environment_keeps_loki_on_an_empty_dir(render_umbrella, project_root: Path):
+def test_kind_environment_keeps_loki_on_an_empty_dir(render_umbrella: RenderUmbrella,
+                                                     project_root: Path) -> None:
     written = chart_values(load_environment(project_root, "kind"))
     docs = render_umbrella({"global": written["global"], "loki": written["loki"],
                             "alloy": written["alloy"]})
@@ -194,7 +198,8 @@ def test_kind_environment_keeps_loki_on_an_empty_dir(render_umbrella, project_ro
 
 @pytest.mark.parametrize("persistence", [{"size": "50G"}, {"storageClass": "OCI BV"},
                                          {"accessMode": "ReadWriteMany"}])
-def test_values_schema_refuses_bad_persistence(render_umbrella, persistence):
+def test_values_schema_refuses_bad_persistence(render_umbrella: RenderUmbrella, persistence: dict[str,
+                                               Any]) -> None:
     with pytest.raises(HelmError):
         render_umbrella({"loki": {"persistence": persistence}})
 
@@ -205,8 +210,9 @@ def test_values_schema_refuses_bad_persistence(render_umbrella, persistence):
     ("loki", "StatefulSet", "loki", "docker.io/grafana/loki"),
     ("alloy", "DaemonSet", "alloy", "docker.io/grafana/alloy"),
 ])
-def test_image_tag_is_pinned_to_the_chart_app_version(render_umbrella, project_root: Path,
-                                                      chart, kind, name, repository):
+def test_image_tag_is_pinned_to_the_chart_app_version(render_umbrella: RenderUmbrella, project_root: Path,
+                                                      chart: str, kind: str, name: str,
+                                                      repository: str) -> None:
     meta = yaml.safe_load((project_root / f"charts/olympic-lab/charts/{chart}/Chart.yaml")
                           .read_text())
     image = one(render_umbrella({}), kind, name)["spec"]["template"]["spec"]["containers"][0][
@@ -215,7 +221,7 @@ def test_image_tag_is_pinned_to_the_chart_app_version(render_umbrella, project_r
 
 
 @pytest.mark.parametrize("component", ["loki", "alloy"])
-def test_each_can_be_switched_off_alone(render_umbrella, component):
+def test_each_can_be_switched_off_alone(render_umbrella: RenderUmbrella, component: str) -> None:
     other = {"loki": "alloy", "alloy": "loki"}[component]
     docs = render_umbrella({component: {"enabled": False}})
     assert not [d for d in docs if d["__source__"].startswith(f"olympic-lab/charts/{component}/")]

@@ -6,7 +6,7 @@ Rendered through real Helm; the flows are judged by labgen's own NetworkPolicy r
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from chart_docs import Doc, one
@@ -15,6 +15,9 @@ from labgen.checks import network_reachability
 from labgen.checks.inventory import Inventory, PodTemplate
 from labgen.findings import ValidationOptions
 from labgen.manifests import Document
+
+if TYPE_CHECKING:
+    from conftest import RenderUmbrella
 
 
 def _inventory(docs: list[Doc]) -> Inventory:
@@ -42,7 +45,7 @@ def _gateway() -> PodTemplate:
                        "istio-system")
 
 
-def test_every_lab_namespace_denies_ingress_by_default(render_umbrella):
+def test_every_lab_namespace_denies_ingress_by_default(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({})
     denies = [d for d in docs if d["kind"] == "NetworkPolicy"
               and d["metadata"]["name"] == "default-deny-ingress"]
@@ -51,7 +54,7 @@ def test_every_lab_namespace_denies_ingress_by_default(render_umbrella):
         assert deny["spec"] == {"podSelector": {}, "policyTypes": ["Ingress"]}
 
 
-def test_the_sample_app_chain_and_nothing_else(render_umbrella):
+def test_the_sample_app_chain_and_nothing_else(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({})
     assert _admitted(docs, _gateway(), "frontend-app", 8082)
     assert _admitted(docs, "frontend-app", "backend-app-v1", 8081)
@@ -72,11 +75,12 @@ def test_the_sample_app_chain_and_nothing_else(render_umbrella):
     ("frontend-app", "jaeger", 9411, True), ("alloy", "prometheus", 9090, False),
     ("kiali", "loki", 3100, False), ("grafana", "jaeger", 16685, False),
 ])
-def test_observability_flows(render_umbrella, caller, target, port, allowed):
+def test_observability_flows(render_umbrella: RenderUmbrella, caller: str, target: str, port: int,
+                             allowed: bool) -> None:
     assert _admitted(render_umbrella({}), caller, target, port) is allowed
 
 
-def test_exposed_uis_admit_any_source_on_the_ui_port_only(render_umbrella):
+def test_exposed_uis_admit_any_source_on_the_ui_port_only(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({"global": {"expose": {"mode": "nodePort"}}})
     prometheus = one(docs, "NetworkPolicy", "prometheus")["spec"]["ingress"]
     assert prometheus == [{"ports": [{"port": 9090, "protocol": "TCP"}]}]
@@ -88,7 +92,8 @@ def test_exposed_uis_admit_any_source_on_the_ui_port_only(render_umbrella):
     assert [rule["ports"][0]["port"] for rule in closed] == [9090]
 
 
-def test_the_check_passes_the_rendered_lab_and_catches_a_missing_flow(render_umbrella):
+def test_the_check_passes_the_rendered_lab_and_catches_a_missing_flow(
+        render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({})
     options = ValidationOptions()
     assert list(network_reachability.run(_inventory(docs), options)) == []
@@ -99,7 +104,7 @@ def test_the_check_passes_the_rendered_lab_and_catches_a_missing_flow(render_umb
     assert any("'alloy' to StatefulSet 'loki' port 3100" in f for f in findings), findings
 
 
-def test_istio_pods_get_their_flows_only_in_istio_system(render_umbrella):
+def test_istio_pods_get_their_flows_only_in_istio_system(render_umbrella: RenderUmbrella) -> None:
     names = {d["metadata"]["name"] for d in render_umbrella({}) if d["kind"] == "NetworkPolicy"}
     assert {"istiod", "istio-ingressgateway"} <= names
     elsewhere = render_umbrella({"global": {"observabilityNamespace": "monitoring"}})
@@ -108,6 +113,6 @@ def test_istio_pods_get_their_flows_only_in_istio_system(render_umbrella):
     assert "istio-system" not in {d["metadata"]["namespace"] for d in policies}
 
 
-def test_policies_can_be_switched_off(render_umbrella):
+def test_policies_can_be_switched_off(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({"global": {"networkPolicies": {"enabled": False}}})
     assert not [d for d in docs if d["kind"] == "NetworkPolicy"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
@@ -11,6 +11,9 @@ from chart_docs import Doc, one, strictly_valid
 
 from labgen.chart_values import chart_values
 from labgen.environment import load_environment
+
+if TYPE_CHECKING:
+    from conftest import RenderUmbrella
 
 PROJECT = Path(__file__).resolve().parents[2]
 SOURCE = "olympic-lab/charts/node-exporter/"
@@ -21,11 +24,11 @@ def _pod(docs: list[Doc]) -> dict[str, Any]:
     return dict(one(docs, "DaemonSet", "node-exporter")["spec"]["template"])
 
 
-def _render(render_umbrella, values: dict[str, Any] | None = None) -> list[Doc]:
+def _render(render_umbrella: RenderUmbrella, values: dict[str, Any] | None = None) -> list[Doc]:
     return render_umbrella({"node-exporter": values or {}})
 
 
-def test_runs_non_root_with_a_read_only_root(render_umbrella):
+def test_runs_non_root_with_a_read_only_root(render_umbrella: RenderUmbrella) -> None:
     pod = _pod(_render(render_umbrella))["spec"]
     assert pod["securityContext"]["runAsUser"] == 65534
     assert pod["securityContext"]["runAsGroup"] == 65534
@@ -39,7 +42,7 @@ def test_runs_non_root_with_a_read_only_root(render_umbrella):
     assert container["resources"]["requests"] and container["resources"]["limits"]
 
 
-def test_host_namespaces_and_port(render_umbrella):
+def test_host_namespaces_and_port(render_umbrella: RenderUmbrella) -> None:
     pod = _pod(_render(render_umbrella))["spec"]
     assert pod["hostNetwork"] is True
     assert pod["hostPID"] is True
@@ -51,7 +54,7 @@ def test_host_namespaces_and_port(render_umbrella):
     assert pod["tolerations"] == [{"operator": "Exists"}]
 
 
-def test_host_mounts_are_read_only_and_match_the_flags(render_umbrella):
+def test_host_mounts_are_read_only_and_match_the_flags(render_umbrella: RenderUmbrella) -> None:
     pod = _pod(_render(render_umbrella))["spec"]
     (container,) = pod["containers"]
     volumes = {v["name"]: v for v in pod["volumes"]}
@@ -64,7 +67,7 @@ def test_host_mounts_are_read_only_and_match_the_flags(render_umbrella):
                      "--path.rootfs": "/host/root"}
 
 
-def test_rootfs_mount_is_optional(render_umbrella):
+def test_rootfs_mount_is_optional(render_umbrella: RenderUmbrella) -> None:
     pod = _pod(_render(render_umbrella, {"rootfs": {"enabled": False}}))["spec"]
     (container,) = pod["containers"]
     assert {m["mountPath"] for m in container["volumeMounts"]} == {"/host/proc", "/host/sys"}
@@ -72,7 +75,7 @@ def test_rootfs_mount_is_optional(render_umbrella):
     assert not [a for a in container["args"] if a.startswith("--path.rootfs")]
 
 
-def test_headless_service_is_annotated_for_scraping(render_umbrella):
+def test_headless_service_is_annotated_for_scraping(render_umbrella: RenderUmbrella) -> None:
     docs = _render(render_umbrella)
     service = one(docs, "Service", "node-exporter")
     assert service["metadata"]["annotations"] == {"prometheus.io/scrape": "true"}
@@ -87,14 +90,14 @@ def test_headless_service_is_annotated_for_scraping(render_umbrella):
     assert one(docs, "ServiceAccount", "node-exporter")["automountServiceAccountToken"] is False
 
 
-def test_image_tag_matches_the_chart_app_version(render_umbrella):
+def test_image_tag_matches_the_chart_app_version(render_umbrella: RenderUmbrella) -> None:
     (container,) = _pod(_render(render_umbrella))["spec"]["containers"]
     chart_file = PROJECT / "charts/olympic-lab/charts/node-exporter/Chart.yaml"
     chart = yaml.safe_load(chart_file.read_text(encoding="utf-8"))
     assert container["image"] == f"quay.io/prometheus/node-exporter:v{chart['appVersion']}"
 
 
-def test_resources_follow_the_observability_namespace(render_umbrella):
+def test_resources_follow_the_observability_namespace(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({"global": {"observabilityNamespace": "monitoring"}})
     mine = [d for d in docs if d["__source__"].startswith(SOURCE)]
     assert sorted(d["kind"] for d in mine) == ["DaemonSet", "NetworkPolicy", "Service",
@@ -103,7 +106,7 @@ def test_resources_follow_the_observability_namespace(render_umbrella):
     assert {d["metadata"]["labels"]["app.kubernetes.io/name"] for d in mine} == {"node-exporter"}
 
 
-def test_node_exporter_can_be_switched_off(render_umbrella):
+def test_node_exporter_can_be_switched_off(render_umbrella: RenderUmbrella) -> None:
     assert [d for d in render_umbrella({}) if d["__source__"].startswith(SOURCE)]
     docs = render_umbrella({"node-exporter": {"enabled": False}})
     assert not [d for d in docs if d["__source__"].startswith(SOURCE)]
@@ -111,7 +114,7 @@ def test_node_exporter_can_be_switched_off(render_umbrella):
 
 
 @pytest.mark.parametrize("env_name", ["oke", "kind"])
-def test_accepts_what_labgen_writes(render_umbrella, env_name):
+def test_accepts_what_labgen_writes(render_umbrella: RenderUmbrella, env_name: str) -> None:
     values = chart_values(load_environment(PROJECT, env_name))
     docs = render_umbrella({"global": values["global"],
                             "node-exporter": values["node-exporter"]})
@@ -119,6 +122,7 @@ def test_accepts_what_labgen_writes(render_umbrella, env_name):
 
 
 @pytest.mark.parametrize("values", VALID_K8S_CASES)
-def test_manifests_are_valid_kubernetes_objects(render_umbrella, values):
+def test_manifests_are_valid_kubernetes_objects(render_umbrella: RenderUmbrella, values: dict[str,
+                                                Any]) -> None:
     """Strict Kubernetes 1.34 schemas (kubernetes-validate): unknown fields are errors."""
     strictly_valid(render_umbrella(values), SOURCE)

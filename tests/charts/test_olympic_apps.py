@@ -8,13 +8,16 @@ schemas in test_traffic.py.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from labgen.chart_values import chart_values
 from labgen.environment import load_environment
 from labgen.errors import HelmError
+
+if TYPE_CHECKING:
+    from conftest import RenderUmbrella
 
 APPS = "olympic-lab/charts/olympic-apps/"
 REGISTRY = "nrt.ocir.io/orasejapan/codeatcustomer"
@@ -43,7 +46,7 @@ def container(deployment: dict[str, Any]) -> dict[str, Any]:
 # --- Deployments --------------------------------------------------------------
 
 
-def test_deployments_follow_the_hands_on(render_umbrella):
+def test_deployments_follow_the_hands_on(render_umbrella: RenderUmbrella) -> None:
     deployments = of_kind(render_umbrella(namespace="lab-apps"), "Deployment")
     assert sorted(deployments) == sorted(HANDS_ON)
     for name, (app, version, port, repository, service_version) in HANDS_ON.items():
@@ -69,7 +72,7 @@ def test_deployments_follow_the_hands_on(render_umbrella):
         assert box.get("env") == expected_env
 
 
-def test_selectors_are_the_mesh_labels_only(render_umbrella):
+def test_selectors_are_the_mesh_labels_only(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella()
     for name, deployment in of_kind(docs, "Deployment").items():
         selector = deployment["spec"]["selector"]["matchLabels"]
@@ -81,7 +84,7 @@ def test_selectors_are_the_mesh_labels_only(render_umbrella):
         assert service["spec"]["selector"] == {"app": service["metadata"]["name"]}
 
 
-def test_values_set_images_replicas_and_backend_versions(render_umbrella):
+def test_values_set_images_replicas_and_backend_versions(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({"olympic-apps": {
         "image": {"registry": "ghcr.io/acme/olympic/", "tag": "1.2.3"},
         "frontend": {"replicas": 1},
@@ -103,7 +106,7 @@ def test_values_set_images_replicas_and_backend_versions(render_umbrella):
             assert doc["metadata"]["labels"]["app.kubernetes.io/version"] == "1.2.3"
 
 
-def test_probes_resources_and_security_defaults(render_umbrella):
+def test_probes_resources_and_security_defaults(render_umbrella: RenderUmbrella) -> None:
     for deployment in of_kind(render_umbrella(), "Deployment").values():
         box = container(deployment)
         assert box["readinessProbe"]["httpGet"] == {"path": "/health/ready", "port": "http"}
@@ -126,7 +129,7 @@ def test_probes_resources_and_security_defaults(render_umbrella):
         assert "imagePullSecrets" not in pod
 
 
-def test_probe_paths_resources_and_pull_secrets_are_values(render_umbrella):
+def test_probe_paths_resources_and_pull_secrets_are_values(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({"olympic-apps": {
         "probes": {"readiness": {"path": "/ready"}, "liveness": {"path": "/alive"}},
         "backend": {"resources": {"requests": {"cpu": "250m"}, "limits": {"memory": "1Gi"}}},
@@ -144,7 +147,7 @@ def test_probe_paths_resources_and_pull_secrets_are_values(render_umbrella):
     assert pod["securityContext"]["runAsUser"] == 1000
 
 
-def test_probes_can_be_switched_off(render_umbrella):
+def test_probes_can_be_switched_off(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({"olympic-apps": {"probes": {"enabled": False}}})
     for deployment in of_kind(docs, "Deployment").values():
         probes = {"startupProbe", "readinessProbe", "livenessProbe"}
@@ -154,7 +157,7 @@ def test_probes_can_be_switched_off(render_umbrella):
 # --- Services -------------------------------------------------------------------
 
 
-def test_services_follow_the_hands_on(render_umbrella):
+def test_services_follow_the_hands_on(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella()
     services = of_kind(docs, "Service")
     assert sorted(services) == sorted(SERVICES)
@@ -178,7 +181,7 @@ def test_services_follow_the_hands_on(render_umbrella):
 # --- ingress through Istio -------------------------------------------------------
 
 
-def test_gateway_and_virtual_service_bring_ingress_to_the_frontend(render_umbrella):
+def test_gateway_and_virtual_service_bring_ingress_to_the_frontend(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella()
     gateways = of_kind(docs, "Gateway")
     assert list(gateways) == ["frontend-gateway"]
@@ -201,7 +204,7 @@ def test_gateway_and_virtual_service_bring_ingress_to_the_frontend(render_umbrel
     assert not [d for d in docs if d["kind"] in ("Ingress", "IngressClass", "Secret")]
 
 
-def test_gateway_hosts_and_selector_are_values(render_umbrella):
+def test_gateway_hosts_and_selector_are_values(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({"olympic-apps": {"gateway": {
         "hosts": ["olympic.example.com"], "selector": {"istio": "lab-gateway"}}}})
     gateway = of_kind(docs, "Gateway")["frontend-gateway"]["spec"]
@@ -211,14 +214,14 @@ def test_gateway_hosts_and_selector_are_values(render_umbrella):
         "olympic.example.com"]
 
 
-def test_gateway_can_be_switched_off(render_umbrella):
+def test_gateway_can_be_switched_off(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({"olympic-apps": {"gateway": {"enabled": False}}})
     assert of_kind(docs, "Gateway") == {}
     assert of_kind(docs, "VirtualService") == {}
     assert len(of_kind(docs, "Deployment")) == 5
 
 
-def test_switching_the_apps_off_removes_their_resources(render_umbrella):
+def test_switching_the_apps_off_removes_their_resources(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({"olympic-apps": {"enabled": False}})
     assert [d for d in docs if str(d["__source__"]).startswith(APPS)] == []
     assert any(d["kind"] == "DestinationRule" for d in docs)  # traffic stays
@@ -243,7 +246,7 @@ def test_switching_the_apps_off_removes_their_resources(render_umbrella):
         {"gateway": {"hosts": []}},
     ],
 )
-def test_values_outside_the_schema_are_refused(render_umbrella, apps):
+def test_values_outside_the_schema_are_refused(render_umbrella: RenderUmbrella, apps: dict[str, Any]) -> None:
     with pytest.raises(HelmError, match=r"schema"):
         render_umbrella({"olympic-apps": apps})
 
@@ -254,7 +257,7 @@ def _lab_values(lab: Path, name: str) -> dict[str, Any]:
     return {key: values[key] for key in ("global", "olympic-apps", "traffic")}
 
 
-def test_what_labgen_writes_for_kind_renders(lab, render_umbrella):
+def test_what_labgen_writes_for_kind_renders(lab: Path, render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella(_lab_values(lab, "kind"))
     replicas = {n: d["spec"]["replicas"] for n, d in of_kind(docs, "Deployment").items()}
     assert replicas == dict.fromkeys(HANDS_ON, 1)
@@ -265,7 +268,8 @@ def test_what_labgen_writes_for_kind_renders(lab, render_umbrella):
         ("v1", 80), ("v2", 15), ("v3", 5)]
 
 
-def test_an_environment_with_fewer_versions_drops_the_others(lab, render_umbrella):
+def test_an_environment_with_fewer_versions_drops_the_others(lab: Path,
+                                                             render_umbrella: RenderUmbrella) -> None:
     (lab / "environments" / "two.yaml").write_text(
         "extends: base\ncluster: {platform: kind}\n"
         "apps: {backendVersions: {v1: {replicas: 1}, v2: {replicas: 1}, v3: null}}\n"

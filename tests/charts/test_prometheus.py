@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
@@ -18,6 +18,9 @@ from chart_docs import Doc, one, strictly_valid
 from labgen.chart_values import chart_values
 from labgen.environment import load_environment
 from labgen.errors import HelmError
+
+if TYPE_CHECKING:
+    from conftest import RenderUmbrella
 
 PROJECT = Path(__file__).resolve().parents[2]
 CHART = PROJECT / "charts" / "olympic-lab" / "charts" / "prometheus"
@@ -36,7 +39,7 @@ VALID_K8S_CASES = [
 ]
 
 
-def _render(render_umbrella, prometheus: dict[str, Any] | None = None) -> list[Doc]:
+def _render(render_umbrella: RenderUmbrella, prometheus: dict[str, Any] | None = None) -> list[Doc]:
     return render_umbrella({"prometheus": prometheus or {}})
 
 
@@ -47,7 +50,7 @@ def _scrape_config(docs: list[Doc]) -> dict[str, Any]:
 
 
 def _job(config: dict[str, Any], name: str) -> dict[str, Any]:
-    jobs = [job for job in config["scrape_configs"] if job["job_name"] == name]
+    jobs: list[dict[str, Any]] = [job for job in config["scrape_configs"] if job["job_name"] == name]
     assert len(jobs) == 1, name
     return jobs[0]
 
@@ -99,7 +102,7 @@ def _sanitize(name: str) -> str:
 
 # --- the scrape configuration ---------------------------------------------------
 
-def test_scrape_config_has_the_addon_jobs(render_umbrella):
+def test_scrape_config_has_the_addon_jobs(render_umbrella: RenderUmbrella) -> None:
     config = _scrape_config(_render(render_umbrella))
     assert {job["job_name"] for job in config["scrape_configs"]} == ADDON_JOBS
     assert config["global"] == {"scrape_interval": "15s", "scrape_timeout": "10s",
@@ -115,7 +118,7 @@ def test_scrape_config_has_the_addon_jobs(render_umbrella):
         "regex": "default;kubernetes;https", "action": "keep"}
 
 
-def test_service_endpoints_job_adds_kubernetes_node(render_umbrella):
+def test_service_endpoints_job_adds_kubernetes_node(render_umbrella: RenderUmbrella) -> None:
     job = _job(_scrape_config(_render(render_umbrella)), "kubernetes-service-endpoints")
     assert job["kubernetes_sd_configs"] == [{"role": "endpointslice"}]
     targets = {rule.get("target_label"): rule.get("source_labels")
@@ -125,7 +128,7 @@ def test_service_endpoints_job_adds_kubernetes_node(render_umbrella):
     assert targets["kubernetes_name"] == ["__meta_kubernetes_service_name"]
 
 
-def test_node_memory_queries_of_the_hands_on_work(render_umbrella):
+def test_node_memory_queries_of_the_hands_on_work(render_umbrella: RenderUmbrella) -> None:
     """node-exporter's endpoints, relabelled: one series per node, one cluster sum."""
     docs = render_umbrella({})
     job = _job(_scrape_config(docs), "kubernetes-service-endpoints")
@@ -156,14 +159,14 @@ def test_node_memory_queries_of_the_hands_on_work(render_umbrella):
     assert len({s["kubernetes_node"] for s in series}) == 3
 
 
-def test_unannotated_services_are_not_scraped(render_umbrella):
+def test_unannotated_services_are_not_scraped(render_umbrella: RenderUmbrella) -> None:
     job = _job(_scrape_config(_render(render_umbrella)), "kubernetes-service-endpoints")
     assert relabel({"__address__": "10.0.0.1:80",
                     "__meta_kubernetes_service_name": "frontend-app"},
                    job["relabel_configs"]) is None
 
 
-def test_envoy_merged_metrics_are_scraped_from_injected_pods(render_umbrella):
+def test_envoy_merged_metrics_are_scraped_from_injected_pods(render_umbrella: RenderUmbrella) -> None:
     """Istio's injector annotates pods with port 15020 and path /stats/prometheus."""
     job = _job(_scrape_config(_render(render_umbrella)), "kubernetes-pods")
     pod = {
@@ -197,7 +200,7 @@ def test_envoy_merged_metrics_are_scraped_from_injected_pods(render_umbrella):
 
 # --- the Deployment, storage and RBAC -------------------------------------------
 
-def test_deployment_is_hardened_with_probes_and_retention(render_umbrella):
+def test_deployment_is_hardened_with_probes_and_retention(render_umbrella: RenderUmbrella) -> None:
     docs = _render(render_umbrella, {"retention": "30d"})
     deployment = one(docs, "Deployment", "prometheus")
     pod = deployment["spec"]["template"]
@@ -219,13 +222,13 @@ def test_deployment_is_hardened_with_probes_and_retention(render_umbrella):
     assert image_tag == f"v{chart['appVersion']}"
 
 
-def test_default_retention_is_15d(render_umbrella):
+def test_default_retention_is_15d(render_umbrella: RenderUmbrella) -> None:
     (container,) = one(_render(render_umbrella), "Deployment",
                         "prometheus")["spec"]["template"]["spec"]["containers"]
     assert "--storage.tsdb.retention.time=15d" in container["args"]
 
 
-def test_config_change_rolls_the_pod(render_umbrella):
+def test_config_change_rolls_the_pod(render_umbrella: RenderUmbrella) -> None:
     def checksum(docs: list[Doc]) -> str:
         deployment = one(docs, "Deployment", "prometheus")
         return str(deployment["spec"]["template"]["metadata"]["annotations"]["checksum/config"])
@@ -236,7 +239,7 @@ def test_config_change_rolls_the_pod(render_umbrella):
     assert checksum(_render(render_umbrella, {"scrape": {"interval": "30s"}})) != first
 
 
-def test_no_pvc_without_persistence(render_umbrella):
+def test_no_pvc_without_persistence(render_umbrella: RenderUmbrella) -> None:
     docs = _render(render_umbrella)
     assert not [d for d in docs if d["kind"] == "PersistentVolumeClaim"]
     deployment = one(docs, "Deployment", "prometheus")
@@ -245,7 +248,7 @@ def test_no_pvc_without_persistence(render_umbrella):
     assert deployment["spec"]["strategy"]["type"] == "RollingUpdate"
 
 
-def test_pvc_when_persistence_is_enabled(render_umbrella):
+def test_pvc_when_persistence_is_enabled(render_umbrella: RenderUmbrella) -> None:
     docs = _render(render_umbrella, {"persistence": {"enabled": True, "storageClass": "oci-bv",
                                                      "size": "50Gi"}})
     pvc = one(docs, "PersistentVolumeClaim", "prometheus")
@@ -258,12 +261,12 @@ def test_pvc_when_persistence_is_enabled(render_umbrella):
     assert deployment["spec"]["strategy"] == {"type": "Recreate"}
 
 
-def test_pvc_uses_the_default_storage_class_when_none_is_named(render_umbrella):
+def test_pvc_uses_the_default_storage_class_when_none_is_named(render_umbrella: RenderUmbrella) -> None:
     docs = _render(render_umbrella, {"persistence": {"enabled": True, "storageClass": ""}})
     assert "storageClassName" not in one(docs, "PersistentVolumeClaim", "prometheus")["spec"]
 
 
-def test_rbac_is_read_only_discovery(render_umbrella):
+def test_rbac_is_read_only_discovery(render_umbrella: RenderUmbrella) -> None:
     docs = _render(render_umbrella)
     role = one(docs, "ClusterRole", "prometheus")
     verbs = {verb for rule in role["rules"] for verb in rule["verbs"]}
@@ -295,7 +298,8 @@ def test_rbac_is_read_only_discovery(render_umbrella):
      {"type": "LoadBalancer", "annotations": {"oci.oraclecloud.com/x": "y"},
       "loadBalancerSourceRanges": ["203.0.113.0/24"]}),
 ])
-def test_exposure_modes(render_umbrella, expose, expected):
+def test_exposure_modes(render_umbrella: RenderUmbrella, expose: dict[str, Any], expected: dict[str,
+                        Any]) -> None:
     docs = render_umbrella({"global": {"expose": expose}})
     service = one(docs, "Service", "prometheus")
     (port,) = service["spec"]["ports"]
@@ -307,7 +311,7 @@ def test_exposure_modes(render_umbrella, expose, expected):
         "loadBalancerSourceRanges")
 
 
-def test_resources_follow_the_observability_namespace(render_umbrella):
+def test_resources_follow_the_observability_namespace(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({"global": {"observabilityNamespace": "monitoring"},
                             "prometheus": {"persistence": {"enabled": True}}})
     mine = [d for d in docs if d["__source__"].startswith(SOURCE)]
@@ -322,7 +326,7 @@ def test_resources_follow_the_observability_namespace(render_umbrella):
         "monitoring"
 
 
-def test_selector_matches_the_pod_template(render_umbrella):
+def test_selector_matches_the_pod_template(render_umbrella: RenderUmbrella) -> None:
     docs = _render(render_umbrella)
     selector = one(docs, "Service", "prometheus")["spec"]["selector"]
     deployment = one(docs, "Deployment", "prometheus")
@@ -332,14 +336,14 @@ def test_selector_matches_the_pod_template(render_umbrella):
     assert not {"app.kubernetes.io/version", "helm.sh/chart"} & selector.keys()
 
 
-def test_prometheus_can_be_switched_off(render_umbrella):
+def test_prometheus_can_be_switched_off(render_umbrella: RenderUmbrella) -> None:
     assert [d for d in render_umbrella({}) if d["__source__"].startswith(SOURCE)]
     docs = render_umbrella({"prometheus": {"enabled": False}})
     assert not [d for d in docs if d["__source__"].startswith(SOURCE)]
     assert [d for d in docs if d["__source__"].startswith("olympic-lab/charts/node-exporter/")]
 
 
-def test_unknown_values_are_rejected(render_umbrella):
+def test_unknown_values_are_rejected(render_umbrella: RenderUmbrella) -> None:
     with pytest.raises(HelmError, match="retension"):
         _render(render_umbrella, {"retension": "15d"})
     with pytest.raises(HelmError):
@@ -347,7 +351,7 @@ def test_unknown_values_are_rejected(render_umbrella):
 
 
 @pytest.mark.parametrize("env_name", ["oke", "kind"])
-def test_accepts_what_labgen_writes(render_umbrella, env_name):
+def test_accepts_what_labgen_writes(render_umbrella: RenderUmbrella, env_name: str) -> None:
     values = chart_values(load_environment(PROJECT, env_name))
     mine = {key: values[key] for key in ("global", "prometheus", "node-exporter")}
     docs = render_umbrella(mine)
@@ -360,12 +364,13 @@ def test_accepts_what_labgen_writes(render_umbrella, env_name):
 
 
 @pytest.mark.parametrize("values", VALID_K8S_CASES)
-def test_manifests_are_valid_kubernetes_objects(render_umbrella, values):
+def test_manifests_are_valid_kubernetes_objects(render_umbrella: RenderUmbrella, values: dict[str,
+                                                Any]) -> None:
     """Strict Kubernetes 1.34 schemas (kubernetes-validate): unknown fields are errors."""
     strictly_valid(render_umbrella(values), SOURCE)
 
 
-def test_kubelet_metrics_are_scraped_directly_without_the_api_proxy(render_umbrella):
+def test_kubelet_metrics_are_scraped_directly_without_the_api_proxy(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({})
     config = yaml.safe_load(one(docs, "ConfigMap", "prometheus")["data"]["prometheus.yml"])
     for name, path in (("kubernetes-nodes", None), ("kubernetes-nodes-cadvisor", "/metrics/cadvisor")):

@@ -6,11 +6,14 @@ lab is also checked against the upstream Istio CRD schema, read in place.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from labgen.errors import HelmError
+
+if TYPE_CHECKING:
+    from conftest import CrdErrors, RenderUmbrella
 
 TRAFFIC = "olympic-lab/charts/traffic/"
 APPS = "olympic-lab/charts/olympic-apps/"
@@ -60,7 +63,7 @@ def routes(vs: dict[str, Any]) -> list[list[tuple[str | None, int | None]]]:
 # --- DestinationRules -------------------------------------------------------
 
 
-def test_destination_rules_follow_the_hands_on(render_umbrella):
+def test_destination_rules_follow_the_hands_on(render_umbrella: RenderUmbrella) -> None:
     rules = of_chart(render_umbrella(), TRAFFIC, "DestinationRule")
     assert sorted(rules) == ["backend", "datasource", "frontend"]
     for rule in rules.values():
@@ -77,14 +80,14 @@ def test_destination_rules_follow_the_hands_on(render_umbrella):
                                                             "labels": {"version": "v1"}}]}
 
 
-def test_backend_subsets_come_from_values(render_umbrella):
+def test_backend_subsets_come_from_values(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({"traffic": {"subsets": ["v1", "v2", "v3", "v4"]}})
     subsets = of_chart(docs, TRAFFIC, "DestinationRule")["backend"]["spec"]["subsets"]
     assert [s["name"] for s in subsets] == ["v1", "v2", "v3", "v4"]
     assert subsets[-1]["labels"] == {"version": "v4"}
 
 
-def test_every_subset_selects_a_backend_pod_template(render_umbrella):
+def test_every_subset_selects_a_backend_pod_template(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella()
     pods = [d["spec"]["template"]["metadata"]["labels"]
             for d in of_chart(docs, APPS, "Deployment").values()]
@@ -98,13 +101,13 @@ def test_every_subset_selects_a_backend_pod_template(render_umbrella):
 # --- the scenario VirtualService ----------------------------------------------
 
 
-def test_random_renders_no_virtual_service(render_umbrella):
+def test_random_renders_no_virtual_service(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella(traffic_values("random", {}))
     assert of_chart(docs, TRAFFIC, "VirtualService") == {}
     assert len(of_chart(docs, TRAFFIC, "DestinationRule")) == 3
 
 
-def test_default_values_are_the_random_scenario(render_umbrella):
+def test_default_values_are_the_random_scenario(render_umbrella: RenderUmbrella) -> None:
     assert of_chart(render_umbrella(), TRAFFIC, "VirtualService") == {}
 
 
@@ -117,7 +120,8 @@ def test_default_values_are_the_random_scenario(render_umbrella):
         ("custom", [[("v1", 60), ("v2", 30), ("v3", 10)]]),
     ],
 )
-def test_scenario_routes_and_weights(render_umbrella, scenario, expected):
+def test_scenario_routes_and_weights(render_umbrella: RenderUmbrella, scenario: str,
+                                     expected: list[list[tuple[str, int | None]]]) -> None:
     vs = backend_vs(render_umbrella(traffic_values(scenario, SCENARIOS[scenario])))
     assert vs["apiVersion"] == "networking.istio.io/v1"
     assert vs["metadata"]["namespace"] == "olympic"
@@ -128,12 +132,12 @@ def test_scenario_routes_and_weights(render_umbrella, scenario, expected):
     assert "match" not in vs["spec"]["http"][0]
 
 
-def test_zero_weights_are_kept(render_umbrella):
+def test_zero_weights_are_kept(render_umbrella: RenderUmbrella) -> None:
     vs = backend_vs(render_umbrella(traffic_values("custom", {"v1": 0, "v2": 0, "v3": 100})))
     assert routes(vs) == [[("v1", 0), ("v2", 0), ("v3", 100)]]
 
 
-def test_header_match_routes_first(render_umbrella):
+def test_header_match_routes_first(render_umbrella: RenderUmbrella) -> None:
     header = {"header": "x-canary", "exact": "true", "subset": "v3"}
     vs = backend_vs(render_umbrella(traffic_values("canary", SCENARIOS["canary"], header=header)))
     first, second = vs["spec"]["http"]
@@ -142,13 +146,13 @@ def test_header_match_routes_first(render_umbrella):
     assert "match" not in second
 
 
-def test_header_match_without_weights_leaves_the_rest_to_the_service(render_umbrella):
+def test_header_match_without_weights_leaves_the_rest_to_the_service(render_umbrella: RenderUmbrella) -> None:
     header = {"header": "x-version", "exact": "v2", "subset": "v2"}
     vs = backend_vs(render_umbrella(traffic_values("random", {}, header=header)))
     assert routes(vs) == [[("v2", None)], [(None, None)]]
 
 
-def test_switching_traffic_off_removes_its_resources(render_umbrella):
+def test_switching_traffic_off_removes_its_resources(render_umbrella: RenderUmbrella) -> None:
     values = traffic_values("canary", SCENARIOS["canary"])
     values["traffic"]["enabled"] = False
     docs = render_umbrella(values)
@@ -174,7 +178,8 @@ def test_switching_traffic_off_removes_its_resources(render_umbrella):
          "traffic.virtualService: enabled needs weights"),
     ],
 )
-def test_chart_guards_fail_with_a_clear_message(render_umbrella, values, message):
+def test_chart_guards_fail_with_a_clear_message(render_umbrella: RenderUmbrella, values: dict[str, Any],
+                                                message: str) -> None:
     with pytest.raises(HelmError, match="helm failed to render") as caught:
         render_umbrella(values)
     assert message in str(caught.value)
@@ -195,7 +200,8 @@ def test_chart_guards_fail_with_a_clear_message(render_umbrella, values, message
         {"virtualService": {"gateways": ["mesh"]}},
     ],
 )
-def test_values_outside_the_schema_are_refused(render_umbrella, traffic):
+def test_values_outside_the_schema_are_refused(render_umbrella: RenderUmbrella, traffic: dict[str,
+                                               Any]) -> None:
     with pytest.raises(HelmError, match=r"schema"):
         render_umbrella({"traffic": traffic})
 
@@ -203,7 +209,8 @@ def test_values_outside_the_schema_are_refused(render_umbrella, traffic):
 # --- upstream Istio CRD schemas ------------------------------------------------
 
 
-def test_crd_validation_rejects_what_istio_rejects(render_umbrella, upstream_crd_errors):
+def test_crd_validation_rejects_what_istio_rejects(render_umbrella: RenderUmbrella,
+                                                   upstream_crd_errors: CrdErrors) -> None:
     vs = backend_vs(render_umbrella(traffic_values("canary", SCENARIOS["canary"])))
     assert upstream_crd_errors(vs) == []
     vs["spec"]["http"][0]["route"][0]["weights"] = 80  # typo: unknown field
@@ -216,7 +223,7 @@ def test_crd_validation_rejects_what_istio_rejects(render_umbrella, upstream_crd
 
 @pytest.mark.parametrize("scenario", ["random", *SCENARIOS])
 def test_every_istio_resource_of_the_apps_and_traffic_matches_the_crd(
-        render_umbrella, upstream_crd_errors, scenario):
+        render_umbrella: RenderUmbrella, upstream_crd_errors: CrdErrors, scenario: str) -> None:
     header = {"header": "x-canary", "exact": "on", "subset": "v2"}
     values = traffic_values(scenario, SCENARIOS.get(scenario, {}), header=header)
     values["olympic-apps"] = {"gateway": {"hosts": ["*", "olympic.example.com"]}}

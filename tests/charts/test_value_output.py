@@ -18,13 +18,16 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
 
 from labgen.errors import HelmError
 from labgen.helm_engine import EmbeddedHelm
+
+if TYPE_CHECKING:
+    from conftest import RenderUmbrella
 
 CHARTS = Path(__file__).resolve().parents[2] / "charts"
 ACTION = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}", re.DOTALL)
@@ -132,18 +135,18 @@ def _scan() -> tuple[list[str], set[str]]:
     return problems, raw
 
 
-def test_the_scanner_sees_actions_in_every_template():
+def test_the_scanner_sees_actions_in_every_template() -> None:
     outputs = [o for path in _templates() for o in _outputs(path)]
     assert len(_templates()) > 40
     assert len(outputs) > 300
 
 
-def test_every_printed_value_is_quoted_or_serialised():
+def test_every_printed_value_is_quoted_or_serialised() -> None:
     problems, _ = _scan()
     assert not problems, "\n".join(problems)
 
 
-def test_raw_defines_are_only_the_scalar_helpers():
+def test_raw_defines_are_only_the_scalar_helpers() -> None:
     """The named templates that print raw values are the scalar helpers (image
     references, URLs, the namespace), never a structural one (labels, a Deployment)."""
     _, raw = _scan()
@@ -164,7 +167,8 @@ def test_raw_defines_are_only_the_scalar_helpers():
     ('{{- define "x.image" -}}{{ .Values.r }}{{- end -}}\n'
      'image: {{ include "x.image" . | quote }}', None),
 ])
-def test_the_scanner_tells_safe_from_unsafe_output(tmp_path, monkeypatch, text, problem):
+def test_the_scanner_tells_safe_from_unsafe_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str,
+                                                   problem: str | None) -> None:
     chart = tmp_path / "c" / "templates"
     chart.mkdir(parents=True)
     (chart / "t.yaml").write_text(text + "\n", encoding="utf-8")
@@ -216,7 +220,7 @@ def _find(docs: Docs, kind: str, name: str) -> dict[str, Any]:
 STORAGE_ON = {"persistence": {"enabled": True, "storageClass": EVIL, "size": "10Gi"}}
 
 
-def test_a_storage_class_with_a_document_separator_stays_one_scalar(schemaless):
+def test_a_storage_class_with_a_document_separator_stays_one_scalar(schemaless: Path) -> None:
     baseline = _documents(schemaless, {"prometheus": {"persistence": {"enabled": True}},
                                        "loki": {"persistence": {"enabled": True}}})
     docs = _documents(schemaless, {"prometheus": STORAGE_ON, "loki": STORAGE_ON})
@@ -228,7 +232,7 @@ def test_a_storage_class_with_a_document_separator_stays_one_scalar(schemaless):
     assert loki["spec"]["volumeClaimTemplates"][0]["spec"]["storageClassName"] == EVIL
 
 
-def test_the_schema_refuses_such_a_storage_class_first(render_umbrella):
+def test_the_schema_refuses_such_a_storage_class_first(render_umbrella: RenderUmbrella) -> None:
     with pytest.raises(HelmError, match="storageClass"):
         render_umbrella({"prometheus": STORAGE_ON})
 
@@ -253,7 +257,8 @@ STRING_VALUES: list[dict[str, Any]] = [
 
 @pytest.mark.parametrize("values", STRING_VALUES,
                          ids=[f"{next(iter(v))}-{i}" for i, v in enumerate(STRING_VALUES)])
-def test_string_values_with_a_document_separator_stay_one_scalar(schemaless, baseline, values):
+def test_string_values_with_a_document_separator_stay_one_scalar(schemaless: Path, baseline: Docs,
+                                                                 values: dict[str, Any]) -> None:
     if "global" in values:  # outside istio-system the chart adds no policies for Istio's pods
         baseline = _documents(schemaless, {"global": {"observabilityNamespace": "obs"}})
     docs = _documents(schemaless, values)

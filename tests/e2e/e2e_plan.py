@@ -147,7 +147,8 @@ def plan_workshop(name: str, rendered: Any, istio_crds: list[dict[str, Any]]) ->
         parent_syncs.append(sync)
     hub = ClusterPlan(f"{name}-hub", projects, DEFAULT_SERVER,
                       [bootstrap, root_sync, hub_apps, *parent_syncs])
-    plans, seen = [hub], {}
+    plans = [hub]
+    seen: dict[str, ClusterPlan] = {}
     for participant, docs in rendered.participants.items():
         bodies = _bodies(docs)
         digest = hashlib.sha256(json.dumps(bodies, sort_keys=True).encode()).hexdigest()
@@ -158,11 +159,11 @@ def plan_workshop(name: str, rendered: Any, istio_crds: list[dict[str, Any]]) ->
             app["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"]))
         plan = ClusterPlan(participant, projects, str(ordered[0]["spec"]["destination"]["server"]))
         for app in ordered:
-            sync = _child(app, bodies, istio_crds)
-            if sync is None:
+            child = _child(app, bodies, istio_crds)
+            if child is None:
                 plan.unsynced.append(str(app["metadata"]["name"]))
             else:
-                plan.syncs.append(sync)
+                plan.syncs.append(child)
         seen[digest] = plan
         plans.append(plan)
     return plans

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from manifest_corpus import INVALID, VALID, load_case
 
 from labgen.manifests import Document
+from validation.manifest_corpus import INVALID, VALID, load_case
 
 
 @pytest.fixture(scope="session")

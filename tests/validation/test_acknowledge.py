@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import Result
 
 Invoke = Callable[..., Result]
@@ -25,7 +26,7 @@ spec:
 
 
 def test_an_annotation_acknowledges_a_finding_with_its_reason(run: Invoke, tmp_path: Path,
-                                                                monkeypatch) -> None:
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "svc.yaml").write_text(NODEPORT)
     strict = run("validate", "--strict", "svc.yaml")
@@ -39,7 +40,7 @@ def test_an_annotation_acknowledges_a_finding_with_its_reason(run: Invoke, tmp_p
 
 
 def test_an_acknowledgement_without_a_reason_is_an_error(run: Invoke, tmp_path: Path,
-                                                          monkeypatch) -> None:
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "svc.yaml").write_text(NODEPORT.replace(": reached only from the office network",
                                                         ":"))
@@ -51,7 +52,8 @@ def test_an_acknowledgement_without_a_reason_is_an_error(run: Invoke, tmp_path: 
         "it is accepted'")
 
 
-def test_repository_configuration_sets_levels(run: Invoke, tmp_path: Path, monkeypatch) -> None:
+def test_repository_configuration_sets_levels(run: Invoke, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / ".git").mkdir()
     plain = NODEPORT.replace('    labgen.io/acknowledge: "nodeport-exposure: reached only from '
@@ -67,7 +69,7 @@ def test_repository_configuration_sets_levels(run: Invoke, tmp_path: Path, monke
 
 
 def test_an_unknown_rule_in_the_configuration_is_bad_input(run: Invoke, tmp_path: Path,
-                                                            monkeypatch) -> None:
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / ".git").mkdir()
     (tmp_path / "svc.yaml").write_text(NODEPORT)

@@ -55,7 +55,7 @@ def test_samples_use_the_fields_that_were_rejected_before() -> None:
 
 
 def _at(doc: dict[str, Any], path: tuple[Any, ...]) -> dict[str, Any]:
-    node: Any = doc
+    node = doc
     for key in path:
         node = node[key]
     return node

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from schema_proof import ROOT_FIELDS, Proof, compare_root, property_paths, served_versions
 
 from labgen.validation.registry import (
     shipped_definitions,
@@ -21,6 +20,7 @@ from labgen.validation.registry import (
     shipped_schema,
     with_definitions,
 )
+from validation.schema_proof import ROOT_FIELDS, Proof, compare_root, property_paths, served_versions
 
 
 @pytest.fixture(scope="session")

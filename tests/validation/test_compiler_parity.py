@@ -18,7 +18,6 @@ import jsonschema
 import pytest
 import referencing
 import yaml
-from manifest_corpus import INVALID, VALID, load_case
 
 from labgen.validation.compiler import (
     Errors,
@@ -29,6 +28,7 @@ from labgen.validation.compiler import (
 from labgen.validation.crds import load_crd_schemas
 from labgen.validation.kube_schemas import schema_file_name, schema_folder
 from labgen.validation.registry import shipped_check, shipped_schema, with_definitions
+from validation.manifest_corpus import INVALID, VALID, load_case
 
 VERSION = "1.34"
 SAMPLES = Path(__file__).parent / "samples"  # realistic Istio and Argo CD objects
@@ -52,6 +52,14 @@ def _reference_core(api_version: str, kind: str) -> jsonschema.Draft202012Valida
 
 def _mutations(body: Any) -> Iterator[Any]:
     """Deterministic variants: retyped scalars, unknown fields, removed keys (a sample)."""
+    paths = _paths(body)
+    step = max(1, len(paths) // 12)
+    for path in paths[::step]:
+        yield from _variants_at(body, path)
+
+
+def _paths(body: Any) -> list[tuple[Any, ...]]:
+    """Every node's path in ``body`` (depth first, the root first)."""
     paths: list[tuple[Any, ...]] = []
 
     def walk(node: Any, path: tuple[Any, ...]) -> None:
@@ -64,25 +72,29 @@ def _mutations(body: Any) -> Iterator[Any]:
                 walk(value, (*path, index))
 
     walk(body, ())
-    step = max(1, len(paths) // 12)
-    for path in paths[::step]:
-        variant = copy.deepcopy(body)
-        parent = variant
-        for key in path[:-1]:
-            parent = parent[key]
-        target = parent[path[-1]] if path else variant
-        if isinstance(target, dict):
-            target["zzUnknownField"] = 1
-            yield copy.deepcopy(variant)
-            del target["zzUnknownField"]
-            if target:
-                del target[sorted(target)[0]]
-                yield variant
-        elif path:
-            parent[path[-1]] = ("7" if isinstance(target, int | float) and
-                                not isinstance(target, bool) else
-                                None if isinstance(target, str) else 7)
+    return paths
+
+
+def _variants_at(body: Any, path: tuple[Any, ...]) -> Iterator[Any]:
+    """Copies of ``body`` changed at ``path``: an object gains an unknown field and loses its
+    first key; a scalar or list changes its type."""
+    variant = copy.deepcopy(body)
+    parent = variant
+    for key in path[:-1]:
+        parent = parent[key]
+    target = parent[path[-1]] if path else variant
+    if isinstance(target, dict):
+        target["zzUnknownField"] = 1
+        yield copy.deepcopy(variant)
+        del target["zzUnknownField"]
+        if target:
+            del target[sorted(target)[0]]
             yield variant
+    elif path:
+        parent[path[-1]] = ("7" if isinstance(target, int | float) and
+                            not isinstance(target, bool) else
+                            None if isinstance(target, str) else 7)
+        yield variant
 
 
 def _verdicts(check: Any, reference: jsonschema.Draft202012Validator,

@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from manifest_corpus import INVALID, VALID, load_case
 
 from labgen.validation import Finding, ValidationOptions, validate_documents
+from validation.manifest_corpus import INVALID, VALID, load_case
 
 WAYS = ["shipped", "upstream-crds"]
 
@@ -65,7 +65,7 @@ def test_corpus_covers_every_check_and_schema_family() -> None:
     missing = {c.id for c in CHECKS} - rules - {"argocd-paths", "chart-determinism"}
     assert not missing, f"checks without an invalid case: {sorted(missing)}"
     assert {"schema", "unknown-kind"} <= rules
-    failing_kinds = set()
+    failing_kinds: set[str] = set()
     for case in INVALID:
         if any(rule == "schema" for rule, _ in _expected(case)):
             failing_kinds.update(doc.kind for doc in load_case(case))

@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from conftest import Invoke
 
 
-def test_the_committed_gitops_trees_validate_together(run, project_root: Path) -> None:
+def test_the_committed_gitops_trees_validate_together(run: Invoke, project_root: Path) -> None:
     result = run("validate", str(project_root / "gitops"))
     assert result.exit_code == 0, result.stdout
     assert result.stdout == "no findings\n"
 
 
-def test_a_virtual_service_alone_is_not_blamed_for_missing_neighbours(run, project_root: Path,
+def test_a_virtual_service_alone_is_not_blamed_for_missing_neighbours(run: Invoke, project_root: Path,
                                                                       tmp_path: Path) -> None:
     source = project_root / "tests" / "golden" / "oke" / "manifests" / "olympic"
     shutil.copy(source / "virtualservice-backend-app.yaml", tmp_path)
@@ -21,7 +25,7 @@ def test_a_virtual_service_alone_is_not_blamed_for_missing_neighbours(run, proje
     assert (result.exit_code, result.stdout) == (0, "no findings\n")
 
 
-def test_references_among_the_files_given_are_still_checked(run, project_root: Path,
+def test_references_among_the_files_given_are_still_checked(run: Invoke, project_root: Path,
                                                             tmp_path: Path) -> None:
     source = project_root / "tests" / "golden" / "oke" / "manifests" / "olympic"
     for name in ("virtualservice-backend-app.yaml", "destinationrule-backend.yaml"):
@@ -34,7 +38,7 @@ def test_references_among_the_files_given_are_still_checked(run, project_root: P
             "'backend-app' is not defined by any DestinationRule") in result.stdout
 
 
-def test_chart_sources_and_environment_files_are_left_out(run, project_root: Path) -> None:
+def test_chart_sources_and_environment_files_are_left_out(run: Invoke, project_root: Path) -> None:
     result = run("validate", str(project_root / "environments"), str(project_root / "charts"),
                  str(project_root / "gitops" / "oke" / "values.yaml"))
     assert result.exit_code == 0
@@ -72,7 +76,7 @@ spec:
 """
 
 
-def test_references_to_objects_not_among_the_files_are_not_judged(run, tmp_path: Path) -> None:
+def test_references_to_objects_not_among_the_files_are_not_judged(run: Invoke, tmp_path: Path) -> None:
     """An Ingress without its Service; Grafana's datasource without Prometheus's Service
     (though another Service of that namespace is given); a Service without its pods."""
     (tmp_path / "ingress.yaml").write_text(INGRESS)
@@ -81,7 +85,7 @@ def test_references_to_objects_not_among_the_files_are_not_judged(run, tmp_path:
     assert (result.exit_code, result.stdout) == (0, "no findings\n")
 
 
-def test_a_wrong_port_of_a_service_among_the_files_is_still_an_error(run, tmp_path: Path) -> None:
+def test_a_wrong_port_of_a_service_among_the_files_is_still_an_error(run: Invoke, tmp_path: Path) -> None:
     (tmp_path / "ingress.yaml").write_text(INGRESS.replace("number: 80", "number: 8080") + (
         "---\napiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\n"
         "spec: {ports: [{port: 80}]}\n"))
@@ -92,7 +96,7 @@ def test_a_wrong_port_of_a_service_among_the_files_is_still_an_error(run, tmp_pa
             "Service 'web'") in result.stdout.splitlines()
 
 
-def test_tool_configuration_is_not_taken_for_manifests(run, tmp_path: Path) -> None:
+def test_tool_configuration_is_not_taken_for_manifests(run: Invoke, tmp_path: Path) -> None:
     (tmp_path / ".github" / "workflows").mkdir(parents=True)
     (tmp_path / ".github" / "workflows" / "ci.yaml").write_text(
         "name: ci\non: [push]\njobs: {test: {runs-on: ubuntu-latest, steps: []}}\n")

@@ -67,7 +67,7 @@ def test_planned_folder_counts_as_a_path(tmp_path: Path) -> None:
 
 
 def test_multi_source_ref_and_charts(repo: Path) -> None:
-    sources = [
+    sources: list[dict[str, Any]] = [
         {"repoURL": "https://istio-release.storage.googleapis.com/charts", "chart": "istiod",
          "targetRevision": "1.30.3", "helm": {"valueFiles": ["$values/gitops/oke/istiod.yaml"]}},
         {"repoURL": "https://github.com/example/lab.git", "targetRevision": "main",

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from click.testing import Result
-from manifest_corpus import CASES
+
+from validation.manifest_corpus import CASES
 
 Invoke = Callable[..., Result]
 

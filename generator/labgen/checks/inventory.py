@@ -144,7 +144,7 @@ class Inventory:
         """``found``, or ``None`` (not judged) when it is empty in part of a run."""
         return found if found or self.complete else None
 
-    def judges_templates(self, namespace: str) -> bool:
+    def judges_templates(self) -> bool:
         """Whether "selects no pod template" can be said: only of a complete run. For
         part of one (``validate PATH``) the pod templates may be in other files; the rule
         for partial sets is that references to what the files do not contain are not judged."""

@@ -27,7 +27,7 @@ report = Reporter(ID, SEVERITY)
 def run(inventory: Inventory, options: ValidationOptions) -> Iterator[Finding]:
     for service in inventory.kind("Service"):
         selector = service_selector(service)
-        if not selector or not inventory.judges_templates(service.namespace):
+        if not selector or not inventory.judges_templates():
             continue
         selection = inventory.selection(selector, service.namespace)
         if not selection.templates:

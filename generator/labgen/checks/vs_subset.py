@@ -38,7 +38,7 @@ def run(inventory: Inventory, options: ValidationOptions) -> Iterator[Finding]:
                 yield report(vs, f"{path}.subset", f"subset {subset!r} of {host!r} is not "
                              "defined by any DestinationRule")
                 continue
-            if not inventory.judges_templates(vs.namespace):
+            if not inventory.judges_templates():
                 continue
             services = inventory.resolve_host(host, vs.namespace) or []
             selectors = [dict(service_selector(s)) for s in services] or [{}]

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Mapping, Sized
+from collections.abc import Callable, Iterator, Mapping, Sized
 from typing import Any
 
 from .idioms import at_most_one_check, exclusive_fields
@@ -112,40 +112,46 @@ def compile_schema(schema: Any, resolver: RefResolver = _NO_DEFINITIONS) -> Chec
         return _reject
     if not isinstance(schema, Mapping):
         raise SchemaCompileError(f"a schema must be an object or a boolean, not {schema!r}")
-    checks: list[Check] = []
     for key in schema:
         if key not in _KNOWN and key not in ANNOTATIONS and not key.startswith("x-"):
             raise SchemaCompileError(f"unsupported JSON Schema keyword {key!r}")
+    return _sequence([*_value_checks(schema, resolver), *_structure_checks(schema, resolver)])
+
+
+def _value_checks(schema: Mapping[str, Any], resolver: RefResolver) -> Iterator[Check]:
+    """The checks of the value itself: reference, type, enum and const, bounds, pattern."""
     if "$ref" in schema:
-        checks.append(resolver.check_for(schema["$ref"]))
+        yield resolver.check_for(schema["$ref"])
     if "type" in schema:
-        checks.append(_type_check(schema["type"]))
+        yield _type_check(schema["type"])
     if "enum" in schema:
-        checks.append(_enum_check(list(schema["enum"]), "must be one of"))
+        yield _enum_check(list(schema["enum"]), "must be one of")
     if "const" in schema:
-        checks.append(_enum_check([schema["const"]], "must be"))
-    checks.extend(_number_checks(schema))
-    checks.extend(_size_checks(schema))
+        yield _enum_check([schema["const"]], "must be")
+    yield from _number_checks(schema)
+    yield from _size_checks(schema)
     if "pattern" in schema:
-        checks.append(_pattern_check(schema["pattern"]))
+        yield _pattern_check(schema["pattern"])
+
+
+def _structure_checks(schema: Mapping[str, Any], resolver: RefResolver) -> Iterator[Check]:
+    """The checks of what the value contains: required fields, properties, items, subschemas."""
     if "required" in schema:
-        checks.append(_required_check(tuple(schema["required"])))
+        yield _required_check(tuple(schema["required"]))
     if "properties" in schema or "additionalProperties" in schema:
-        checks.append(_object_check(schema, resolver))
+        yield _object_check(schema, resolver)
     if "items" in schema:
-        checks.append(_items_check(compile_schema(schema["items"], resolver)))
+        yield _items_check(compile_schema(schema["items"], resolver))
     for keyword in ("allOf", "anyOf", "oneOf"):
         if keyword not in schema:
             continue
         exclusive = exclusive_fields(schema[keyword]) if keyword == "oneOf" else None
         if exclusive is not None:
-            checks.append(at_most_one_check(exclusive))
+            yield at_most_one_check(exclusive)
         else:
-            checks.append(_combinator(keyword, [compile_schema(s, resolver)
-                                                for s in schema[keyword]]))
+            yield _combinator(keyword, [compile_schema(s, resolver) for s in schema[keyword]])
     if "not" in schema:
-        checks.append(_not_check(compile_schema(schema["not"], resolver)))
-    return _sequence(checks)
+        yield _not_check(compile_schema(schema["not"], resolver))
 
 
 _KNOWN = frozenset({

@@ -105,22 +105,40 @@ def root_schema(source: Mapping[str, Any], api_version: str, kind: str) -> dict[
 
 def convert(node: Mapping[str, Any], *, in_combinator: bool = False) -> dict[str, Any]:
     """One structural-schema node as JSON Schema (see the module docstring)."""
-    out: dict[str, Any] = {}
-    for key, value in node.items():
-        if key == "properties":
-            out[key] = {name: convert(sub, in_combinator=in_combinator)
-                        for name, sub in value.items()}
-        elif key == "items" or (key == "additionalProperties" and isinstance(value, Mapping)):
-            out[key] = convert(value, in_combinator=in_combinator)
-        elif key in _COMBINATORS:
-            out[key] = [convert(sub, in_combinator=True) for sub in value]
-        elif key == "not":
-            out[key] = convert(value, in_combinator=True)
-        elif key.startswith("x-kubernetes-") or key in ("nullable", "description", "example",
-                                                        "externalDocs"):
-            continue
-        else:
-            out[key] = value
+    out: dict[str, Any] = {
+        key: _convert_value(key, value, in_combinator)
+        for key, value in node.items() if not _dropped(key)
+    }
+    _kubernetes_extensions(node, out)
+    strict = ("properties" in out and not node.get("x-kubernetes-preserve-unknown-fields")
+              and "additionalProperties" not in node and not in_combinator)
+    if strict:
+        out["additionalProperties"] = False
+    if node.get("nullable"):
+        _allow_null(out)
+    return out
+
+
+def _dropped(key: str) -> bool:
+    """Keys JSON Schema does not know (or that only document), left out."""
+    return key.startswith("x-kubernetes-") or key in ("nullable", "description", "example",
+                                                      "externalDocs")
+
+
+def _convert_value(key: str, value: Any, in_combinator: bool) -> Any:
+    if key == "properties":
+        return {name: convert(sub, in_combinator=in_combinator) for name, sub in value.items()}
+    if key == "items" or (key == "additionalProperties" and isinstance(value, Mapping)):
+        return convert(value, in_combinator=in_combinator)
+    if key in _COMBINATORS:
+        return [convert(sub, in_combinator=True) for sub in value]
+    if key == "not":
+        return convert(value, in_combinator=True)
+    return value
+
+
+def _kubernetes_extensions(node: Mapping[str, Any], out: dict[str, Any]) -> None:
+    """``x-kubernetes-int-or-string`` and ``x-kubernetes-embedded-resource`` in JSON Schema."""
     if node.get("x-kubernetes-int-or-string"):
         out.pop("type", None)
         if "anyOf" not in out:
@@ -132,13 +150,6 @@ def convert(node: Mapping[str, Any], *, in_combinator: bool = False) -> dict[str
         properties.setdefault("metadata", {"$ref": "#/$defs/ObjectMeta"})
         out["properties"] = properties
         out["required"] = sorted({*out.get("required", ()), "apiVersion", "kind"})
-    strict = ("properties" in out and not node.get("x-kubernetes-preserve-unknown-fields")
-              and "additionalProperties" not in node and not in_combinator)
-    if strict:
-        out["additionalProperties"] = False
-    if node.get("nullable"):
-        _allow_null(out)
-    return out
 
 
 def _allow_null(out: dict[str, Any]) -> None:
