@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from . import layout
 from .argocd_tree import MANIFESTS_DIR
 from .manifests import Document
 from .render import RenderedEnvironment
@@ -62,7 +63,8 @@ def _keyed(documents: Iterable[Document]) -> dict[str, str]:
     out: dict[str, str] = {}
     for doc in documents:
         # A workshop renders the same resources once per participant: name the cluster.
-        cluster = "/".join(doc.file.split("/")[:2]) + "/" if doc.file.startswith("clusters/") else ""
+        in_participant = doc.file.startswith(f"{layout.PARTICIPANTS_DIR}/")
+        cluster = "/".join(doc.file.split("/")[:2]) + "/" if in_participant else ""
         name = cluster + doc.key
         key, n = name, 2
         while key in out:  # the same name twice: keep both, numbered

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from .. import layout
 from ..errors import InputError
 from ..manifests import Document, documents_of
 
@@ -28,7 +29,7 @@ def is_manifest_file(path: Path) -> bool:
     if name in NOT_MANIFESTS or name.startswith("values") or name.endswith(
             (".values.yaml", ".values.yml")):
         return False
-    return not ({"templates", "environments", ".github"} & set(path.parts[:-1]))
+    return not ({"templates", layout.ENV_DIR, ".github"} & set(path.parts[:-1]))
 
 
 def is_manifest(doc: Document) -> bool:
