@@ -154,10 +154,6 @@ def _strict_crd_schema(node: Any) -> Any:
     return node
 
 
-_UPSTREAM_CRD_FILES = ("crds/istio/crd-all.gen.yaml", "crds/argocd/application-crd.yaml",
-                       "crds/argocd/appproject-crd.yaml", "crds/argocd/applicationset-crd.yaml")
-
-
 #: The ``upstream_crd_errors`` fixture: ``errors(document)`` against the upstream CRDs.
 CrdErrors = Callable[[dict[str, Any]], list[str]]
 
@@ -168,25 +164,18 @@ def upstream_crd_errors(shared_dir: Path) -> CrdErrors:
     Argo CD v3.5.1), read in place from ../shared/crds (never copied) and made strict. An
     apiVersion/kind that no CRD serves is an error too. Metadata is checked as an object only."""
     import jsonschema
-    import yaml
+
+    from upstream_crds import served_versions
 
     validators: dict[tuple[str, str], jsonschema.Draft7Validator] = {}
-    for name in _UPSTREAM_CRD_FILES:
-        with (shared_dir / name).open(encoding="utf-8") as handle:
-            for crd in yaml.load_all(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-                if not crd or crd.get("kind") != "CustomResourceDefinition":
-                    continue
-                spec = crd["spec"]
-                for version in spec["versions"]:
-                    if version.get("served"):
-                        schema = _strict_crd_schema(version["schema"]["openAPIV3Schema"])
-                        # The API server adds these at the root; some CRDs do not declare them.
-                        properties = schema.setdefault("properties", {})
-                        properties.setdefault("apiVersion", {"type": "string"})
-                        properties.setdefault("kind", {"type": "string"})
-                        properties.setdefault("metadata", {"type": "object"})
-                        key = (f"{spec['group']}/{version['name']}", spec["names"]["kind"])
-                        validators[key] = jsonschema.Draft7Validator(schema)
+    for api_version, kind, crd_schema in served_versions(shared_dir):
+        schema = _strict_crd_schema(crd_schema)
+        # The API server adds these at the root; some CRDs do not declare them.
+        properties = schema.setdefault("properties", {})
+        properties.setdefault("apiVersion", {"type": "string"})
+        properties.setdefault("kind", {"type": "string"})
+        properties.setdefault("metadata", {"type": "object"})
+        validators[(api_version, kind)] = jsonschema.Draft7Validator(schema)
 
     def errors(doc: dict[str, Any]) -> list[str]:
         key = (doc.get("apiVersion"), doc.get("kind"))

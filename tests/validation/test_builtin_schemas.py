@@ -20,7 +20,8 @@ from labgen.validation.registry import (
     shipped_schema,
     with_definitions,
 )
-from validation.schema_proof import ROOT_FIELDS, Proof, compare_root, property_paths, served_versions
+from upstream_crds import served_versions
+from validation.schema_proof import ROOT_FIELDS, Proof, compare_root, property_paths
 
 
 @pytest.fixture(scope="session")
