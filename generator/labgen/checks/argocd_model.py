@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..findings import Finding
 from ..manifests import Document
-from .inventory import as_list, as_map
+from .inventory import Inventory, Reporter, as_list, as_map
 
 SYNC_WAVE = "argocd.argoproj.io/sync-wave"
 
@@ -68,6 +69,23 @@ def generated_apps(appset: Document) -> Iterator[Generated]:
                                                        "kind": "Application", **body},
                            source=appset.source)
             yield Generated(appset, name, app)
+
+
+AppProblems = Callable[[Document], Iterable[tuple[str, str]]]
+
+
+def application_findings(inventory: Inventory, problems: AppProblems,
+                         reporter: Reporter) -> Iterator[Finding]:
+    """``problems`` of every Application, and of every Application an ApplicationSet's list
+    generator makes (reported on the ApplicationSet, naming the element)."""
+    for app in inventory.kind("Application"):
+        for path, message in problems(app):
+            yield reporter(app, path, message)
+    for appset in inventory.kind("ApplicationSet"):
+        for generated in generated_apps(appset):
+            for path, message in problems(generated.app):
+                yield reporter(appset, f"spec.template.{path}",
+                               f"in the Application generated for {generated.element}: {message}")
 
 
 def _fill(value: Any, element: Mapping[str, Any]) -> Any:

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 
 from ..findings import Finding, Severity, ValidationOptions
 from ..manifests import Document
-from .argocd_model import generated_apps, sources
+from .argocd_model import application_findings, sources
 from .inventory import Inventory, Reporter, as_list, as_map
 
 ID = "argocd-paths"
@@ -35,14 +35,7 @@ report = Reporter(ID, SEVERITY)
 def run(inventory: Inventory, options: ValidationOptions) -> Iterator[Finding]:
     if options.repo_root is None and not options.planned_files:
         return
-    for app in inventory.kind("Application"):
-        for path, message in _app_problems(app, options):
-            yield report(app, path, message)
-    for appset in inventory.kind("ApplicationSet"):
-        for generated in generated_apps(appset):
-            for path, message in _app_problems(generated.app, options):
-                yield report(appset, f"spec.template.{path}",
-                             f"in the Application generated for {generated.element}: {message}")
+    yield from application_findings(inventory, lambda app: _app_problems(app, options), report)
 
 
 def _app_problems(app: Document, options: ValidationOptions) -> Iterator[tuple[str, str]]:

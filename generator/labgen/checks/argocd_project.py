@@ -18,7 +18,7 @@ from typing import Any
 
 from ..findings import Finding, Severity, ValidationOptions
 from ..manifests import Document
-from .argocd_model import generated_apps, sources
+from .argocd_model import application_findings, sources
 from .inventory import Inventory, Reporter, as_list, as_map
 
 ID = "argocd-project"
@@ -30,14 +30,7 @@ def run(inventory: Inventory, options: ValidationOptions) -> Iterator[Finding]:
     projects = {p.name: as_map(p.body.get("spec")) for p in inventory.kind("AppProject")}
     if not projects:
         return
-    for app in inventory.kind("Application"):
-        for path, message in _app_problems(app, projects):
-            yield report(app, path, message)
-    for appset in inventory.kind("ApplicationSet"):
-        for generated in generated_apps(appset):
-            for path, message in _app_problems(generated.app, projects):
-                yield report(appset, f"spec.template.{path}",
-                             f"in the Application generated for {generated.element}: {message}")
+    yield from application_findings(inventory, lambda app: _app_problems(app, projects), report)
 
 
 def _app_problems(app: Document, projects: Mapping[str, Mapping[str, Any]]
