@@ -400,11 +400,3 @@ class EnvironmentFile:
         "Workshop mode: one lab per participant cluster (ApplicationSets)."))
     validation: Validation = field(default_factory=Validation)
 
-
-def environment_schema() -> dict[str, Any]:
-    """The editor JSON Schema of environment files (``labgen schema``)."""
-    from .typed_config import json_schema
-
-    document = json_schema(EnvironmentFile)
-    document["title"] = "labgen environment file"
-    return document

@@ -30,6 +30,9 @@ def envs(ref: str | None, root: Path) -> None:
 @click.command()
 def schema() -> None:
     """Print the JSON Schema of environment files (for editors)."""
-    from ..env_model import environment_schema
+    from ..env_model import EnvironmentFile
+    from ..typed_config import json_schema
 
-    click.echo(json.dumps(environment_schema(), indent=2, sort_keys=True))
+    document = json_schema(EnvironmentFile)
+    document["title"] = "labgen environment file"
+    click.echo(json.dumps(document, indent=2, sort_keys=True))
