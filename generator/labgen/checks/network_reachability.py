@@ -23,7 +23,15 @@ from urllib.parse import urlsplit
 
 from ..findings import Finding, Severity, ValidationOptions
 from ..manifests import Document
-from .inventory import Inventory, PodTemplate, Reporter, as_list, as_map, same_namespace
+from .inventory import (
+    Inventory,
+    PodTemplate,
+    Reporter,
+    Selection,
+    as_list,
+    as_map,
+    same_namespace,
+)
 from .observability_urls import config_urls
 
 ID = "network-reachability"
@@ -36,14 +44,19 @@ def run(inventory: Inventory, options: ValidationOptions) -> Iterator[Finding]:
     policies = [p for p in inventory.kind("NetworkPolicy") if _ingress(p)]
     if not policies:
         return
+    mounts = _mounted_by(inventory)
+    verdicts = Verdicts(policies)
     for config_map in inventory.kind("ConfigMap"):
-        callers = [t for t in inventory.templates if _mounts(t, config_map)]
+        callers = [t for t in mounts.get(config_map.name, ())
+                   if same_namespace(t.namespace, config_map.namespace)]
         if not callers:
             continue
         for path, address in config_urls(config_map):
-            for target, port, service in _targets(inventory, config_map.namespace, address):
+            for targets, port, service in _targets(inventory, config_map.namespace, address):
                 for caller in callers:
-                    if not admitted(policies, caller, target, port):
+                    if verdicts.admitted(caller, targets[0], port):
+                        continue
+                    for target in targets:
                         yield report(config_map, path, f"{address!r}: NetworkPolicies in "
                                      f"{target.namespace!r} do not admit {caller.doc.kind} "
                                      f"{caller.doc.name!r} to {target.doc.kind} "
@@ -57,16 +70,21 @@ def _ingress(policy: Document) -> bool:
     return "Ingress" in types or not types  # no policyTypes: Ingress is implied
 
 
-def _mounts(template: PodTemplate, config_map: Document) -> bool:
-    if not same_namespace(template.namespace, config_map.namespace):
-        return False
-    return any(as_map(as_map(v).get("configMap")).get("name") == config_map.name
-               for v in as_list(template.spec.get("volumes")))
+def _mounted_by(inventory: Inventory) -> dict[str, list[PodTemplate]]:
+    """The pod templates that mount each ConfigMap name (as a volume)."""
+    index: dict[str, list[PodTemplate]] = {}
+    for template in inventory.templates:
+        names = {as_map(as_map(v).get("configMap")).get("name")
+                 for v in as_list(template.spec.get("volumes"))}
+        for name in sorted(n for n in names if isinstance(n, str)):
+            index.setdefault(name, []).append(template)
+    return index
 
 
 def _targets(inventory: Inventory, namespace: str,
-             address: str) -> Iterator[tuple[PodTemplate, tuple[int, str], Document]]:
-    """``(pod template, (container port, its name), Service)`` behind an address."""
+             address: str) -> Iterator[tuple[list[PodTemplate], tuple[int, str], Document]]:
+    """``(pod templates, (container port, its name), Service)`` behind an address; the
+    templates of one group share namespace, labels and port, so one verdict holds for all."""
     split = urlsplit(address if "://" in address else f"tcp://{address}")
     try:
         port = split.port or {"http": 80, "https": 443}.get(split.scheme)
@@ -78,12 +96,28 @@ def _targets(inventory: Inventory, namespace: str,
         for service_port in map(as_map, as_list(spec.get("ports"))):
             if service_port.get("port") != port:
                 continue
-            target_port = service_port.get("targetPort", port)
-            for template in inventory.templates_selected(as_map(spec.get("selector")),
-                                                         service.namespace):
-                resolved = _container_port(template, target_port)
-                if resolved:
-                    yield template, resolved, service
+            selection = inventory.selection(as_map(spec.get("selector")), service.namespace)
+            for resolved, group in _groups(inventory, selection,
+                                           service_port.get("targetPort", port)):
+                yield group, resolved, service
+
+
+def _groups(inventory: Inventory, selection: Selection,
+            target_port: Any) -> list[tuple[tuple[int, str], list[PodTemplate]]]:
+    """The templates of ``selection`` that declare ``target_port``, grouped by namespace,
+    labels and resolved port (once per selection and port: copies share one selection)."""
+    memo: dict[tuple[int, str], list[tuple[tuple[int, str], list[PodTemplate]]]] = \
+        inventory.memo.setdefault(f"{ID}-groups", {})
+    key = (id(selection), repr(target_port))
+    if key not in memo:
+        groups: dict[tuple[Any, ...], tuple[tuple[int, str], list[PodTemplate]]] = {}
+        for template in selection.templates:
+            resolved = _container_port(template, target_port)
+            if resolved:
+                identity = (template.namespace, _label_key(template.labels), resolved)
+                groups.setdefault(identity, (resolved, []))[1].append(template)
+        memo[key] = list(groups.values())
+    return memo[key]
 
 
 def _container_port(template: PodTemplate, target: Any) -> tuple[int, str] | None:
@@ -92,6 +126,27 @@ def _container_port(template: PodTemplate, target: Any) -> tuple[int, str] | Non
             if target in (port.get("name"), port.get("containerPort")):
                 return int(port.get("containerPort", 0)), str(port.get("name", ""))
     return (target, "") if isinstance(target, int) else None
+
+
+class Verdicts:
+    """:func:`admitted`, decided once per caller identity, target identity and port (what
+    the verdict depends on): copies of a workload with one set of labels cost one look-up."""
+
+    def __init__(self, policies: list[Document]) -> None:
+        self._policies = policies
+        self._known: dict[tuple[Any, ...], bool] = {}
+
+    def admitted(self, caller: PodTemplate, target: PodTemplate, port: tuple[int, str]) -> bool:
+        key = (caller.namespace, _label_key(caller.labels), target.namespace,
+               _label_key(target.labels), port)
+        known = self._known.get(key)
+        if known is None:
+            known = self._known[key] = admitted(self._policies, caller, target, port)
+        return known
+
+
+def _label_key(labels: Mapping[str, Any]) -> frozenset[tuple[str, str]]:
+    return frozenset((str(k), repr(v)) for k, v in labels.items())
 
 
 def admitted(policies: list[Document], caller: PodTemplate, target: PodTemplate,

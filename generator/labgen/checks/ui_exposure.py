@@ -16,10 +16,11 @@ the Prometheus image ``quay.io/prometheus/prometheus``.
 from __future__ import annotations
 
 from collections.abc import Iterator
-
-import yaml
+from typing import Any
 
 from ..findings import Finding, Severity, ValidationOptions
+from ..manifests import Document
+from ..yaml_io import YAMLError, safe_load
 from .inventory import Inventory, PodTemplate, Reporter, as_list, as_map
 
 ID = "ui-exposure"
@@ -41,8 +42,11 @@ def run(inventory: Inventory, options: ValidationOptions) -> Iterator[Finding]:
                          f"{service.name!r} accepts any source address; set "
                          "expose.loadBalancerSourceRanges")
         selector = as_map(spec.get("selector"))
+        verdicts: dict[int, str] = inventory.memo.setdefault(f"{ID}-no-login", {})
         for template in inventory.templates_selected(selector, service.namespace):
-            why = _no_login(inventory, template)
+            why = verdicts.get(id(template))
+            if why is None:
+                why = verdicts[id(template)] = _no_login(inventory, template)
             if why:
                 yield report(service, "spec.type", f"{kind} {service.name!r} exposes "
                              f"{template.doc.kind} {template.doc.name!r}, which {why}")
@@ -64,16 +68,40 @@ def _no_login(inventory: Inventory, template: PodTemplate) -> str:
 
 
 def _kiali_anonymous(inventory: Inventory, template: PodTemplate) -> bool:
+    config_maps = _config_maps(inventory)
     for volume in map(as_map, as_list(template.spec.get("volumes"))):
         name = as_map(volume.get("configMap")).get("name")
-        for config_map in inventory.kind("ConfigMap"):
-            if config_map.name != name or config_map.namespace != template.namespace:
-                continue
-            for text in as_map(config_map.body.get("data")).values():
-                try:
-                    config = yaml.safe_load(str(text))
-                except yaml.YAMLError:
-                    continue
-                if as_map(as_map(config).get("auth")).get("strategy") == "anonymous":
-                    return True
+        if not isinstance(name, str):
+            continue
+        for config_map in config_maps.get((name, template.namespace), ()):
+            if _anonymous(inventory, config_map):
+                return True
     return False
+
+
+def _config_maps(inventory: Inventory) -> dict[tuple[str, str], list[Document]]:
+    """ConfigMaps by ``(name, namespace)``, indexed once per run."""
+    index: dict[tuple[str, str], list[Document]] | None = inventory.memo.get(f"{ID}-maps")
+    if index is None:
+        index = inventory.memo[f"{ID}-maps"] = {}
+        for config_map in inventory.kind("ConfigMap"):
+            index.setdefault((config_map.name, config_map.namespace), []).append(config_map)
+    return index
+
+
+def _anonymous(inventory: Inventory, config_map: Document) -> bool:
+    """Whether a value of ``config_map`` is a Kiali configuration with the anonymous
+    strategy (each ConfigMap parsed once per run)."""
+    known: dict[int, bool] = inventory.memo.setdefault(f"{ID}-anonymous", {})
+    if id(config_map) not in known:
+        known[id(config_map)] = any(_strategy(text) == "anonymous"
+                                    for text in as_map(config_map.body.get("data")).values())
+    return known[id(config_map)]
+
+
+def _strategy(text: Any) -> Any:
+    try:
+        config = safe_load(str(text))
+    except YAMLError:
+        return None
+    return as_map(as_map(config).get("auth")).get("strategy")
