@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from . import block_yaml
 from .errors import InputError
 
 if TYPE_CHECKING:
@@ -234,7 +235,13 @@ _DUMMY = yaml.SafeLoader("")
 
 
 def load_all_documents(text: str, name: str) -> Iterator[Any]:
-    """Every non-empty document of a multi-document YAML text (safe loader)."""
+    """Every non-empty document of a multi-document YAML text (safe loader): the block
+    reader's (:mod:`labgen.block_yaml`) when the text is in its subset, else libyaml's;
+    both give the same data."""
+    fast = _fast_load_all(text)
+    if fast is not None:
+        yield from (doc for doc in fast if doc is not None)
+        return
     try:
         for doc in yaml.load_all(text, Loader=_FastSafeLoader):
             if doc is not None:
@@ -253,14 +260,30 @@ _FastSafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 YAMLError = yaml.YAMLError
 
 
+def _fast_load_all(text: str) -> list[Any] | None:
+    """The documents of ``text`` from the block reader, or None outside its subset."""
+    try:
+        return block_yaml.load_all(text)
+    except block_yaml.Unsupported:
+        return None
+
+
 def safe_load(text: str) -> Any:
-    """One YAML document with the safe loader (libyaml); YAMLError on bad input. For text
-    labgen made itself or parses inside a manifest (a ConfigMap's data)."""
+    """One YAML document with the safe loader (libyaml; the block reader for its subset);
+    YAMLError on bad input. For text labgen made itself or parses inside a manifest (a
+    ConfigMap's data)."""
+    fast = _fast_load_all(text)
+    if fast is not None and len(fast) <= 1:
+        return fast[0] if fast else None
     return yaml.load(text, Loader=_FastSafeLoader)
 
 
 def safe_load_all(text: str) -> list[Any]:
-    """Every document of ``text`` with the safe loader (libyaml); YAMLError on bad input."""
+    """Every document of ``text`` with the safe loader (libyaml; the block reader for its
+    subset); YAMLError on bad input."""
+    fast = _fast_load_all(text)
+    if fast is not None:
+        return fast
     return list(yaml.load_all(text, Loader=_FastSafeLoader))
 
 

@@ -1,0 +1,421 @@
+"""A fast reader for the plain block YAML that Helm and YAML dumpers write.
+
+libyaml through PyYAML spends most of its time making Python objects for every
+event and mark; rendered manifests need neither. This reader builds the data
+straight from the lines, for the common subset only: block mappings and
+sequences, plain and quoted one-line scalars, one-line flow collections (parsed
+by libyaml on their own), and literal blocks (``|``, ``|-``). Plain
+scalars are resolved by PyYAML's own resolver and constructors (YAML 1.1:
+``on`` is true, ``010`` is 8), so the result is what ``yaml.load(text,
+CSafeLoader)`` gives.
+
+Anything else (anchors, aliases, tags, folded or multi-line scalars, complex or
+merge keys, tabs, directives, unusual line breaks, any irregular indentation,
+anything invalid) raises :class:`Unsupported`, and the caller parses the text
+with libyaml: never a different answer, at worst the old speed.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+
+__all__ = ["Unsupported", "load_all"]
+
+
+class Unsupported(Exception):
+    """The text is outside the subset this reader handles (parse it with libyaml)."""
+
+
+#: Characters that stop the fast path: tabs, CR, other YAML line breaks, BOM, and what
+#: PyYAML's reader refuses as non-printable.
+_AWKWARD = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
+                      "\U00010000-\U0010ffff]")
+_DOCUMENT_START = re.compile(r"---(?:[ ]+#.*)?[ ]*")
+_PLAIN_START_BAD = frozenset("[]{},#&*!|>'\"%@`")
+_INDICATOR_SPACE = frozenset("-?:")
+_RESOLVER: Any = yaml.resolver.Resolver()
+_CONSTRUCTOR = SafeConstructor()
+_CONSTRUCT: dict[str, Any] = {
+    "tag:yaml.org,2002:int": SafeConstructor.construct_yaml_int,
+    "tag:yaml.org,2002:float": SafeConstructor.construct_yaml_float,
+    "tag:yaml.org,2002:bool": SafeConstructor.construct_yaml_bool,
+    "tag:yaml.org,2002:null": SafeConstructor.construct_yaml_null,
+    "tag:yaml.org,2002:timestamp": SafeConstructor.construct_yaml_timestamp,
+}
+#: Plain scalar text -> its value (all immutable: str, int, float, bool, None, dates).
+_PLAIN_CACHE: dict[str, Any] = {}
+_STR = "tag:yaml.org,2002:str"
+
+
+def load_all(text: str) -> list[Any]:
+    """The documents of ``text`` (``None`` for empty ones), as libyaml would load them."""
+    try:
+        return _load_all(text)
+    except RecursionError:
+        raise Unsupported("nested too deeply for the fast path") from None
+
+
+def _load_all(text: str) -> list[Any]:
+    if _AWKWARD.search(text):
+        raise Unsupported("characters outside the fast subset")
+    lines = text.split("\n")
+    documents: list[Any] = []
+    start, explicit = 0, False
+    for number, line in enumerate(lines):
+        if line.startswith(("---", "...", "%")):
+            if not _DOCUMENT_START.fullmatch(line):
+                raise Unsupported("document marker with content, or a directive")
+            if explicit or _has_content(lines, start, number):
+                documents.append(_Document(lines, start, number).parse())
+            start, explicit = number + 1, True
+    if explicit or _has_content(lines, start, len(lines)):
+        documents.append(_Document(lines, start, len(lines)).parse())
+    return documents
+
+
+def _has_content(lines: list[str], start: int, end: int) -> bool:
+    return any(lines[n].lstrip(" ")[:1] not in ("", "#") for n in range(start, end))
+
+
+class _Document:
+    """One document: ``lines[start:end]``, parsed by indentation."""
+
+    def __init__(self, lines: list[str], start: int, end: int) -> None:
+        self.raw = lines
+        self.end = end
+        #: Content lines as (line number, indent, text without the indent).
+        self.items: list[tuple[int, int, str]] = []
+        for number in range(start, end):
+            line = lines[number]
+            stripped = line.lstrip(" ")
+            if stripped and stripped[0] != "#":
+                self.items.append((number, len(line) - len(stripped), stripped.rstrip(" ")))
+        self.count = len(self.items)
+        self.numbers = [item[0] for item in self.items]
+
+    def parse(self) -> Any:
+        if not self.items:
+            return None
+        value, position = self.block(0, self.items[0][1])
+        if position != self.count:
+            raise Unsupported("content after the document's root node")
+        return value
+
+    def indent_at(self, position: int) -> int:
+        return self.items[position][1] if position < self.count else -1
+
+    def block(self, position: int, indent: int) -> tuple[Any, int]:
+        """The collection whose first line is ``position`` (at ``indent``)."""
+        text = self.items[position][2]
+        if text == "-" or text.startswith("- "):
+            return self.sequence(position, indent)
+        return self.mapping(position, indent)  # refuses a scalar: "not a key"
+
+    def mapping(self, position: int, indent: int) -> tuple[dict[Any, Any], int]:
+        result: dict[Any, Any] = {}
+        while position < self.count and self.items[position][1] == indent:
+            number, _indent, text = self.items[position]
+            split = _split_key(text)
+            if split is None:
+                raise Unsupported("not a key")
+            key, rest = split
+            result[key], position = self.value(position, indent, rest, number, mapping=True)
+        if position < self.count and self.items[position][1] > indent:
+            raise Unsupported("irregular indentation")
+        return result, position
+
+    def sequence(self, position: int, indent: int) -> tuple[list[Any], int]:
+        result: list[Any] = []
+        while position < self.count and self.items[position][1] == indent:
+            number, _indent, text = self.items[position]
+            if not (text == "-" or text.startswith("- ")):
+                break
+            rest = text[1:].lstrip(" ")
+            if rest and rest[0] != "#" and (rest == "-" or rest.startswith("- ")
+                                            or _split_key(rest) is not None):
+                column = indent + len(text) - len(rest)
+                self.items[position] = (number, column, rest)
+                item, position = self.block(position, column)
+                result.append(item)
+                continue
+            item, position = self.value(position, indent, rest, number, mapping=False)
+            result.append(item)
+        if position < self.count and self.items[position][1] > indent:
+            raise Unsupported("irregular indentation")
+        return result, position
+
+    def value(self, position: int, indent: int, rest: str, number: int,
+              mapping: bool) -> tuple[Any, int]:
+        """The value after a key or a dash on line ``position``; and the next position."""
+        following = position + 1
+        if not rest or rest[0] == "#":
+            after = self.indent_at(following)
+            if after > indent:
+                return self.block(following, after)
+            if mapping and after == indent:
+                text = self.items[following][2]
+                if text == "-" or text.startswith("- "):
+                    return self.sequence(following, indent)
+            return None, following
+        if rest[0] == "|":
+            return self.literal(rest, indent, number)
+        if rest[0] in "'\"" and _quoted(rest)[1] is None:
+            return self.quoted_lines(rest, indent, number)
+        if self.indent_at(following) > indent:
+            return self.plain_lines(rest, indent, number, following)
+        return scalar(rest), following
+
+    def plain_lines(self, rest: str, indent: int, number: int,
+                    following: int) -> tuple[Any, int]:
+        """A plain scalar folded over the next lines indented more than ``indent``."""
+        if not _plain_start(rest) or ": " in rest or " #" in rest or rest.endswith(":"):
+            raise Unsupported("plain scalar")
+        end = following
+        while end < self.count and self.items[end][1] > indent:
+            end += 1
+        last = self.items[end - 1][0]
+        segments = [rest]
+        for line in self.raw[number + 1:last + 1]:
+            text = line.strip(" ")
+            if text.startswith(("#", "- ")) or text == "-" or ": " in text or " #" in text \
+                    or text.endswith(":"):
+                raise Unsupported("a continuation line that is not plain text")
+            segments.append(text)
+        return _plain(_fold(segments)), end
+
+    def quoted_lines(self, rest: str, indent: int, number: int) -> tuple[str, int]:
+        """A quoted scalar that closes on a later line than ``number``."""
+        quote, lines, end = rest[0], [rest[1:]], number + 1
+        while True:
+            if end >= self.end:
+                raise Unsupported("quoted scalar not closed")
+            line = self.raw[end]
+            stripped = line.lstrip(" ")
+            if stripped and len(line) - len(stripped) <= indent:
+                raise Unsupported("quoted scalar continued at the parent's indent")
+            close = _closing(stripped, quote)
+            if close >= 0:
+                lines.append(stripped[:close])
+                if not _only_comment(stripped[close + 1:]):
+                    raise Unsupported("text after a quoted scalar")
+                break
+            lines.append(line)
+            end += 1
+        following = bisect.bisect_right(self.numbers, end)
+        if self.indent_at(following) > indent:
+            raise Unsupported("indented text after a quoted scalar")
+        if quote == '"' and any("\\" in line for line in lines):
+            try:
+                value = yaml.load('"' + "\n".join(lines) + '"', Loader=yaml.CSafeLoader)
+            except yaml.YAMLError:
+                raise Unsupported("double-quoted scalar") from None
+            return str(value), following
+        if quote == "'":
+            lines = [line.replace("''", "'") for line in lines]
+        return _fold_quoted(lines), following
+
+    def literal_end(self, number: int, indent: int) -> tuple[int, int]:
+        """(raw line after the literal block that follows line ``number``, its indent)."""
+        end, block_indent = number + 1, 0
+        while end < self.end:
+            line = self.raw[end]
+            stripped = line.lstrip(" ")
+            if stripped:
+                width = len(line) - len(stripped)
+                if width < (block_indent or indent + 1):
+                    if width > indent:
+                        raise Unsupported("a block scalar's end is indented")
+                    break
+                block_indent = block_indent or width
+            end += 1
+        return end, block_indent
+
+    def literal(self, header: str, indent: int, number: int) -> tuple[str, int]:
+        """A literal block scalar (``|`` or ``|-``) after line ``number``."""
+        strip = header[1:2] == "-"
+        tail = header[1 + strip:]
+        if tail and not (tail[0] == " " and tail.lstrip(" ")[:1] in ("", "#")):
+            raise Unsupported("block scalar header (indentation indicator, keep chomping)")
+        end, block_indent = self.literal_end(number, indent)
+        lines = self.raw[number + 1:end]
+        final_break = end < len(self.raw)
+        if end == len(self.raw) and lines and lines[-1] == "":
+            lines, final_break = lines[:-1], True
+        first = next((n for n, line in enumerate(lines) if line.strip(" ")), None)
+        if first is None:
+            raise Unsupported("a block scalar without content")
+        if any(len(line) > block_indent for line in lines[:first]):
+            raise Unsupported("leading blank lines longer than the block's indent")
+        parts = [line[block_indent:] for line in lines]
+        last = len(parts)
+        while not parts[last - 1]:
+            last -= 1
+        body = "\n".join(parts[:last])
+        if not strip and (last < len(parts) or final_break):
+            body += "\n"
+        return body, bisect.bisect_left(self.numbers, end)
+
+
+def _closing(text: str, quote: str) -> int:
+    """Index of the quote that closes a scalar in ``text`` (a continuation line), or -1."""
+    index = 0
+    while True:
+        close = text.find(quote, index)
+        if close < 0:
+            return -1
+        if quote == "'" and text[close + 1:close + 2] == "'":
+            index = close + 2
+            continue
+        if quote == '"':
+            backslashes = len(text[:close]) - len(text[:close].rstrip("\\"))
+            if backslashes % 2:
+                index = close + 1
+                continue
+        return close
+
+
+def _fold(segments: list[str]) -> str:
+    """Stripped lines folded: one line break is a space, each empty line a line break."""
+    out, breaks = [segments[0]], 0
+    for segment in segments[1:]:
+        if not segment:
+            breaks += 1
+            continue
+        out.append("\n" * breaks if breaks else " ")
+        out.append(segment)
+        breaks = 0
+    return "".join(out)
+
+
+def _fold_quoted(lines: list[str]) -> str:
+    """The inside of a multi-line quoted scalar: the first line's trailing spaces, the
+    next lines' leading spaces (and the middle ones' trailing) go; lines fold as plain."""
+    out, breaks = [lines[0].rstrip(" ")], 0
+    for index, line in enumerate(lines[1:], start=1):
+        last = index == len(lines) - 1
+        text = line.lstrip(" ") if last else line.strip(" ")
+        if not text and not last:
+            breaks += 1
+            continue
+        out.append("\n" * breaks if breaks else " ")
+        out.append(text)
+        breaks = 0
+    return "".join(out)
+
+
+def _split_key(text: str) -> tuple[Any, str] | None:
+    """``(key, rest)`` when ``text`` is ``key: rest`` (rest stripped), else None."""
+    if text[0] in "[{":
+        return None
+    if text[0] in "'\"":
+        key, after = _quoted(text)
+        if after is None:
+            return None
+        after = after.lstrip(" ")
+        if after == ":" or after.startswith(": "):
+            return key, after[1:].strip(" ")
+        return None
+    colon = text.find(": ")
+    if colon < 0:
+        if not text.endswith(":"):
+            return None
+        colon = len(text) - 1
+    if " #" in text[:colon]:
+        return None
+    raw_key = text[:colon].rstrip(" ")
+    if not raw_key or raw_key == "<<" or not _plain_start(raw_key):
+        raise Unsupported("key")
+    return _plain(raw_key), text[colon + 1:].strip(" ")
+
+
+def _plain_start(text: str) -> bool:
+    first = text[0]
+    if first in _PLAIN_START_BAD:
+        return False
+    return first not in _INDICATOR_SPACE or (len(text) > 1 and text[1] != " ")
+
+
+def _quoted(text: str) -> tuple[str, str | None]:
+    """A one-line quoted scalar at the start of ``text``: (value, what follows) or
+    (..., None) when it does not close on the line."""
+    quote = text[0]
+    if quote == "'":
+        index = 1
+        while True:
+            close = text.find("'", index)
+            if close < 0:
+                return "", None
+            if text[close + 1:close + 2] == "'":
+                index = close + 2
+                continue
+            return text[1:close].replace("''", "'"), text[close + 1:]
+    close = text.find('"', 1)
+    if close < 0:
+        return "", None
+    if "\\" in text[1:close]:  # escapes: libyaml reads the scalar on its own
+        match = re.match(r'"(?:[^"\\]|\\.)*"', text)
+        if match is None:
+            return "", None
+        try:
+            value = yaml.load(match.group(0), Loader=yaml.CSafeLoader)
+        except yaml.YAMLError:
+            raise Unsupported("double-quoted scalar") from None
+        return str(value), text[match.end():]
+    return text[1:close], text[close + 1:]
+
+
+def scalar(text: str) -> Any:
+    """The value of a one-line scalar or flow collection (comment allowed after it)."""
+    first = text[0]
+    if first in "'\"":
+        value, after = _quoted(text)
+        if after is None or not _only_comment(after):
+            raise Unsupported("quoted scalar")
+        return value
+    if first in "[{":
+        if text in ("[]", "{}"):
+            return [] if first == "[" else {}
+        try:
+            return yaml.load(text, Loader=yaml.CSafeLoader)
+        except (yaml.YAMLError, ValueError, TypeError, ArithmeticError, LookupError,
+                RecursionError):
+            raise Unsupported("flow collection") from None
+    comment = text.find(" #")
+    if comment >= 0:
+        text = text[:comment].rstrip(" ")
+    if not _plain_start(text) or ": " in text or text.endswith(":"):
+        raise Unsupported("plain scalar")
+    return _plain(text)
+
+
+def _only_comment(text: str) -> bool:
+    stripped = text.lstrip(" ")
+    return not stripped or (stripped[0] == "#" and len(stripped) < len(text))
+
+
+def _plain(text: str) -> Any:
+    """A plain scalar's value, resolved as PyYAML resolves it (cached)."""
+    try:
+        return _PLAIN_CACHE[text]
+    except KeyError:
+        pass
+    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+    if tag == _STR:
+        value: Any = text
+    else:
+        construct = _CONSTRUCT.get(tag)
+        if construct is None:
+            raise Unsupported(f"plain scalar of tag {tag}")
+        try:
+            value = construct(_CONSTRUCTOR, yaml.ScalarNode(tag, text))
+        except (ValueError, TypeError, ArithmeticError, LookupError) as exc:
+            raise Unsupported("a scalar its constructor refuses") from exc
+    if len(_PLAIN_CACHE) > 50_000:
+        _PLAIN_CACHE.clear()
+    _PLAIN_CACHE[text] = value
+    return value
