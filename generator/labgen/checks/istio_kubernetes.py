@@ -3,8 +3,8 @@
 Passes: Istio charts at ``1.30.3`` (targetRevision of the Argo CD Applications that
 install ``base``, ``istiod`` or ``gateway``) on Kubernetes 1.34.
 
-Fails: Istio 1.30 on Kubernetes 1.36, or on 1.30: outside what that Istio minor
-supports (Istio 1.30: Kubernetes 1.31 to 1.35). Minors not in the table are not judged.
+Fails: Istio 1.30 on Kubernetes 1.37, or on 1.31: outside what that Istio minor
+supports (Istio 1.30: Kubernetes 1.32 to 1.36). Minors not in the table are not judged.
 """
 
 from __future__ import annotations
@@ -19,10 +19,16 @@ ID = "istio-kubernetes"
 SEVERITY: Severity = "warning"
 report = Reporter(ID, SEVERITY)
 
-#: Istio minor -> (oldest, newest) supported Kubernetes minor, from Istio's supported
-#: releases page.
+#: Istio minor -> (oldest, newest) supported Kubernetes minor, from the "Supported Kubernetes
+#: Versions" column of Istio's supported releases page
+#: (https://istio.io/latest/docs/releases/supported-releases/), as endoflife.date records it
+#: for 1.27 to 1.29. For 1.30 that record stops short; 1.32 to 1.36 is what IBM Cloud's Istio
+#: 1.30 add-on states (>=1.32.0 <1.37.0) and follows the one-minor step of the releases before.
 SUPPORTED: dict[tuple[int, int], tuple[int, int]] = {
-    (1, 30): (31, 35),
+    (1, 27): (29, 33),
+    (1, 28): (30, 34),
+    (1, 29): (31, 35),
+    (1, 30): (32, 36),
 }
 ISTIO_CHARTS = frozenset({"base", "istiod", "gateway", "cni", "ztunnel"})
 
