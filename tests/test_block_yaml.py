@@ -17,6 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from labgen import block_yaml
+from labgen.helm_engine import EmbeddedHelm
+from labgen.render import render_environment
 from labgen.yaml_io import dump
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -94,6 +96,18 @@ def test_rendered_trees_take_the_fast_path() -> None:
     assert files
     for path in files:
         block_yaml.load_all(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("env", ["oke", "kind", "workshop"])
+def test_what_render_parses_takes_the_fast_path(env: str, project_root: Path,
+                                                engine: EmbeddedHelm) -> None:
+    """Every text ``labgen render`` parses and validates (Helm's output per template, the
+    Argo CD files) is read by the block reader, to exactly libyaml's data."""
+    rendered = render_environment(project_root, env, engine)
+    sources = {doc.source for doc in [*rendered.manifests, *rendered.argocd]}
+    assert len(sources) > 20
+    for text in sources:
+        assert identical(block_yaml.load_all(text), libyaml(text)), text[:200]
 
 
 CORNERS = [
