@@ -1,18 +1,17 @@
 """A fast reader for the plain block YAML that Helm and YAML dumpers write.
 
-libyaml through PyYAML spends most of its time making Python objects for every
-event and mark; rendered manifests need neither. This reader builds the data
-straight from the lines, for the common subset only: block mappings and
-sequences, plain and quoted one-line scalars, one-line flow collections (parsed
-by libyaml on their own), and literal blocks (``|``, ``|-``). Plain
-scalars are resolved by PyYAML's own resolver and constructors (YAML 1.1:
-``on`` is true, ``010`` is 8), so the result is what ``yaml.load(text,
-CSafeLoader)`` gives.
+libyaml through PyYAML spends most of its time making Python objects for every event
+and mark; rendered manifests need neither. This reader builds the data straight from
+the lines, for a common subset: block mappings and sequences, plain and quoted scalars
+(folded over lines as YAML folds them), one-line flow collections and escaped
+double-quoted scalars (read by libyaml on their own), literal blocks (``|``, ``|-``).
+Plain scalars are resolved by PyYAML's own resolver and constructors (YAML 1.1: ``on``
+is true, ``010`` is 8): the result is what ``yaml.load_all(text, CSafeLoader)`` gives.
 
-Anything else (anchors, aliases, tags, folded or multi-line scalars, complex or
-merge keys, tabs, directives, unusual line breaks, any irregular indentation,
-anything invalid) raises :class:`Unsupported`, and the caller parses the text
-with libyaml: never a different answer, at worst the old speed.
+Anything else (anchors, aliases, tags, folded blocks, complex or merge keys, tabs,
+directives, unusual line breaks, irregular indentation, anything invalid) raises
+:class:`Unsupported`, and the caller parses the text with libyaml: never a different
+answer, at worst the old speed.
 """
 
 from __future__ import annotations
@@ -344,29 +343,18 @@ def _quoted(text: str) -> tuple[str, str | None]:
     """A one-line quoted scalar at the start of ``text``: (value, what follows) or
     (..., None) when it does not close on the line."""
     quote = text[0]
-    if quote == "'":
-        index = 1
-        while True:
-            close = text.find("'", index)
-            if close < 0:
-                return "", None
-            if text[close + 1:close + 2] == "'":
-                index = close + 2
-                continue
-            return text[1:close].replace("''", "'"), text[close + 1:]
-    close = text.find('"', 1)
-    if close < 0:
+    close = _closing(text[1:], quote) + 1
+    if close <= 0:
         return "", None
-    if "\\" in text[1:close]:  # escapes: libyaml reads the scalar on its own
-        match = re.match(r'"(?:[^"\\]|\\.)*"', text)
-        if match is None:
-            return "", None
+    inner, after = text[1:close], text[close + 1:]
+    if quote == "'":
+        return inner.replace("''", "'"), after
+    if "\\" in inner:  # escapes: libyaml reads the scalar on its own
         try:
-            value = yaml.load(match.group(0), Loader=yaml.CSafeLoader)
+            return str(yaml.load(text[:close + 1], Loader=yaml.CSafeLoader)), after
         except yaml.YAMLError:
             raise Unsupported("double-quoted scalar") from None
-        return str(value), text[match.end():]
-    return text[1:close], text[close + 1:]
+    return inner, after
 
 
 def scalar(text: str) -> Any:
