@@ -209,3 +209,10 @@ def test_mutated_texts_never_load_differently(data: Any, where: int, insert: str
     at = where % (len(text) + 1)
     text = text[:at] + insert + text[at + 1 if delete else at:]
     assert agrees(text), text
+
+
+@pytest.mark.parametrize("length", [10, 999, 1023, 1024, 1025, 3000])
+def test_long_keys_agree_with_libyaml(length: int) -> None:
+    for text in (f"{'k' * length}: v\n", f"'{'k' * length}': v\n", f"- {'k' * length}\n",
+                 f"a: {'v' * length}\n"):
+        assert agrees(text)

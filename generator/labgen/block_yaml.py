@@ -49,6 +49,8 @@ _CONSTRUCT: dict[str, Any] = {
 #: Plain scalar text -> its value (all immutable: str, int, float, bool, None, dates).
 _PLAIN_CACHE: dict[str, Any] = {}
 _STR = "tag:yaml.org,2002:str"
+#: libyaml refuses implicit keys of more than 1024 characters; here long lines go to libyaml.
+_MAX_KEY = 1000
 
 
 def load_all(text: str) -> list[Any]:
@@ -311,6 +313,8 @@ def _split_key(text: str) -> tuple[Any, str] | None:
     """``(key, rest)`` when ``text`` is ``key: rest`` (rest stripped), else None."""
     if text[0] in "[{":
         return None
+    if len(text) > _MAX_KEY and text.find(":") > _MAX_KEY // 2:
+        raise Unsupported("a long line that may hold a key longer than libyaml allows")
     if text[0] in "'\"":
         key, after = _quoted(text)
         if after is None:
