@@ -46,8 +46,15 @@ _CONSTRUCT: dict[str, Any] = {
     "tag:yaml.org,2002:null": SafeConstructor.construct_yaml_null,
     "tag:yaml.org,2002:timestamp": SafeConstructor.construct_yaml_timestamp,
 }
-#: Plain scalar text -> its value (all immutable: str, int, float, bool, None, dates).
+#: Plain scalar text -> its value (all immutable: str, int, float, bool, None, dates); the
+#: same for one-line scalars with their quotes and comments, and lines -> (key, rest).
 _PLAIN_CACHE: dict[str, Any] = {}
+_SCALARS: dict[str, Any] = {}
+_KEYS: dict[str, tuple[Any, str]] = {}
+_CACHE_SIZE = 50_000
+#: What a one-line scalar after a key cannot start with (comment, block, quote that may
+#: continue on the next line).
+_NOT_ONE_LINE = frozenset("#|'\"")
 _STR = "tag:yaml.org,2002:str"
 #: libyaml refuses implicit keys of more than 1024 characters; here long lines go to libyaml.
 _MAX_KEY = 1000
@@ -71,16 +78,14 @@ def _load_all(text: str) -> list[Any]:
         if line.startswith(("---", "...", "%")):
             if not _DOCUMENT_START.fullmatch(line):
                 raise Unsupported("document marker with content, or a directive")
-            if explicit or _has_content(lines, start, number):
-                documents.append(_Document(lines, start, number).parse())
+            document = _Document(lines, start, number)
+            if explicit or document.items:
+                documents.append(document.parse())
             start, explicit = number + 1, True
-    if explicit or _has_content(lines, start, len(lines)):
-        documents.append(_Document(lines, start, len(lines)).parse())
+    document = _Document(lines, start, len(lines))
+    if explicit or document.items:
+        documents.append(document.parse())
     return documents
-
-
-def _has_content(lines: list[str], start: int, end: int) -> bool:
-    return any(lines[n].lstrip(" ")[:1] not in ("", "#") for n in range(start, end))
 
 
 class _Document:
@@ -119,12 +124,18 @@ class _Document:
 
     def mapping(self, position: int, indent: int) -> tuple[dict[Any, Any], int]:
         result: dict[Any, Any] = {}
-        while position < self.count and self.items[position][1] == indent:
-            number, _indent, text = self.items[position]
-            split = _split_key(text)
+        items, count = self.items, self.count
+        while position < count and items[position][1] == indent:
+            number, _indent, text = items[position]
+            split = _KEYS.get(text) or _split_key(text)
             if split is None:
                 raise Unsupported("not a key")
             key, rest = split
+            if rest and rest[0] not in _NOT_ONE_LINE and (
+                    position + 1 == count or items[position + 1][1] <= indent):
+                result[key] = scalar(rest)  # the common case, without a call to value()
+                position += 1
+                continue
             result[key], position = self.value(position, indent, rest, number, mapping=True)
         if position < self.count and self.items[position][1] > indent:
             raise Unsupported("irregular indentation")
@@ -310,7 +321,17 @@ def _fold_quoted(lines: list[str]) -> str:
 
 
 def _split_key(text: str) -> tuple[Any, str] | None:
-    """``(key, rest)`` when ``text`` is ``key: rest`` (rest stripped), else None."""
+    """``(key, rest)`` when ``text`` is ``key: rest`` (rest stripped), else None
+    (remembered in ``_KEYS``: lines repeat across manifests)."""
+    split = _split_key_of(text)
+    if split is not None:
+        if len(_KEYS) > _CACHE_SIZE:
+            _KEYS.clear()
+        _KEYS[text] = split
+    return split
+
+
+def _split_key_of(text: str) -> tuple[Any, str] | None:
     if text[0] in "[{":
         return None
     if len(text) > _MAX_KEY and text.find(":") > _MAX_KEY // 2:
@@ -363,6 +384,21 @@ def _quoted(text: str) -> tuple[str, str | None]:
 
 def scalar(text: str) -> Any:
     """The value of a one-line scalar or flow collection (comment allowed after it)."""
+    try:
+        return _SCALARS[text]
+    except KeyError:
+        pass
+    first = text[0]
+    if first not in "[{":  # immutable values only: a flow collection is made anew each time
+        value = _scalar(text)
+        if len(_SCALARS) > _CACHE_SIZE:
+            _SCALARS.clear()
+        _SCALARS[text] = value
+        return value
+    return _scalar(text)
+
+
+def _scalar(text: str) -> Any:
     first = text[0]
     if first in "'\"":
         value, after = _quoted(text)
@@ -407,7 +443,7 @@ def _plain(text: str) -> Any:
             value = construct(_CONSTRUCTOR, yaml.ScalarNode(tag, text))
         except (ValueError, TypeError, ArithmeticError, LookupError) as exc:
             raise Unsupported("a scalar its constructor refuses") from exc
-    if len(_PLAIN_CACHE) > 50_000:
+    if len(_PLAIN_CACHE) > _CACHE_SIZE:
         _PLAIN_CACHE.clear()
     _PLAIN_CACHE[text] = value
     return value
