@@ -21,13 +21,23 @@ import re
 from typing import Any
 
 import yaml
-from yaml.constructor import SafeConstructor
+
+from .yaml_scalars import (
+    KEYS,
+    NOT_ONE_LINE,
+    Unsupported,
+    closing,
+    fold,
+    fold_quoted,
+    only_comment,
+    plain,
+    plain_start,
+    quoted,
+    scalar,
+    split_key,
+)
 
 __all__ = ["Unsupported", "load_all"]
-
-
-class Unsupported(Exception):
-    """The text is outside the subset this reader handles (parse it with libyaml)."""
 
 
 #: Characters that stop the fast path: tabs, CR, other YAML line breaks, BOM, and what
@@ -35,29 +45,6 @@ class Unsupported(Exception):
 _AWKWARD = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
                       "\U00010000-\U0010ffff]")
 _DOCUMENT_START = re.compile(r"---(?:[ ]+#.*)?[ ]*")
-_PLAIN_START_BAD = frozenset("[]{},#&*!|>'\"%@`")
-_INDICATOR_SPACE = frozenset("-?:")
-_RESOLVER: Any = yaml.resolver.Resolver()
-_CONSTRUCTOR = SafeConstructor()
-_CONSTRUCT: dict[str, Any] = {
-    "tag:yaml.org,2002:int": SafeConstructor.construct_yaml_int,
-    "tag:yaml.org,2002:float": SafeConstructor.construct_yaml_float,
-    "tag:yaml.org,2002:bool": SafeConstructor.construct_yaml_bool,
-    "tag:yaml.org,2002:null": SafeConstructor.construct_yaml_null,
-    "tag:yaml.org,2002:timestamp": SafeConstructor.construct_yaml_timestamp,
-}
-#: Plain scalar text -> its value (all immutable: str, int, float, bool, None, dates); the
-#: same for one-line scalars with their quotes and comments, and lines -> (key, rest).
-_PLAIN_CACHE: dict[str, Any] = {}
-_SCALARS: dict[str, Any] = {}
-_KEYS: dict[str, tuple[Any, str]] = {}
-_CACHE_SIZE = 50_000
-#: What a one-line scalar after a key cannot start with (comment, block, quote that may
-#: continue on the next line).
-_NOT_ONE_LINE = frozenset("#|'\"")
-_STR = "tag:yaml.org,2002:str"
-#: libyaml refuses implicit keys of more than 1024 characters; here long lines go to libyaml.
-_MAX_KEY = 1000
 
 
 def load_all(text: str) -> list[Any]:
@@ -127,11 +114,11 @@ class _Document:
         items, count = self.items, self.count
         while position < count and items[position][1] == indent:
             number, _indent, text = items[position]
-            split = _KEYS.get(text) or _split_key(text)
+            split = KEYS.get(text) or split_key(text)
             if split is None:
                 raise Unsupported("not a key")
             key, rest = split
-            if rest and rest[0] not in _NOT_ONE_LINE and (
+            if rest and rest[0] not in NOT_ONE_LINE and (
                     position + 1 == count or items[position + 1][1] <= indent):
                 result[key] = scalar(rest)  # the common case, without a call to value()
                 position += 1
@@ -149,7 +136,7 @@ class _Document:
                 break
             rest = text[1:].lstrip(" ")
             if rest and rest[0] != "#" and (rest == "-" or rest.startswith("- ")
-                                            or _split_key(rest) is not None):
+                                            or split_key(rest) is not None):
                 column = indent + len(text) - len(rest)
                 self.items[position] = (number, column, rest)
                 item, position = self.block(position, column)
@@ -176,7 +163,7 @@ class _Document:
             return None, following
         if rest[0] == "|":
             return self.literal(rest, indent, number)
-        if rest[0] in "'\"" and _quoted(rest)[1] is None:
+        if rest[0] in "'\"" and quoted(rest)[1] is None:
             return self.quoted_lines(rest, indent, number)
         if self.indent_at(following) > indent:
             return self.plain_lines(rest, indent, number, following)
@@ -185,7 +172,7 @@ class _Document:
     def plain_lines(self, rest: str, indent: int, number: int,
                     following: int) -> tuple[Any, int]:
         """A plain scalar folded over the next lines indented more than ``indent``."""
-        if not _plain_start(rest) or ": " in rest or " #" in rest or rest.endswith(":"):
+        if not plain_start(rest) or ": " in rest or " #" in rest or rest.endswith(":"):
             raise Unsupported("plain scalar")
         end = following
         while end < self.count and self.items[end][1] > indent:
@@ -198,7 +185,7 @@ class _Document:
                     or text.endswith(":"):
                 raise Unsupported("a continuation line that is not plain text")
             segments.append(text)
-        return _plain(_fold(segments)), end
+        return plain(fold(segments)), end
 
     def quoted_lines(self, rest: str, indent: int, number: int) -> tuple[str, int]:
         """A quoted scalar that closes on a later line than ``number``."""
@@ -210,10 +197,10 @@ class _Document:
             stripped = line.lstrip(" ")
             if stripped and len(line) - len(stripped) <= indent:
                 raise Unsupported("quoted scalar continued at the parent's indent")
-            close = _closing(stripped, quote)
+            close = closing(stripped, quote)
             if close >= 0:
                 lines.append(stripped[:close])
-                if not _only_comment(stripped[close + 1:]):
+                if not only_comment(stripped[close + 1:]):
                     raise Unsupported("text after a quoted scalar")
                 break
             lines.append(line)
@@ -229,7 +216,7 @@ class _Document:
             return str(value), following
         if quote == "'":
             lines = [line.replace("''", "'") for line in lines]
-        return _fold_quoted(lines), following
+        return fold_quoted(lines), following
 
     def literal_end(self, number: int, indent: int) -> tuple[int, int]:
         """(raw line after the literal block that follows line ``number``, its indent)."""
@@ -273,177 +260,3 @@ class _Document:
         return body, bisect.bisect_left(self.numbers, end)
 
 
-def _closing(text: str, quote: str) -> int:
-    """Index of the quote that closes a scalar in ``text`` (a continuation line), or -1."""
-    index = 0
-    while True:
-        close = text.find(quote, index)
-        if close < 0:
-            return -1
-        if quote == "'" and text[close + 1:close + 2] == "'":
-            index = close + 2
-            continue
-        if quote == '"':
-            backslashes = len(text[:close]) - len(text[:close].rstrip("\\"))
-            if backslashes % 2:
-                index = close + 1
-                continue
-        return close
-
-
-def _fold(segments: list[str]) -> str:
-    """Stripped lines folded: one line break is a space, each empty line a line break."""
-    out, breaks = [segments[0]], 0
-    for segment in segments[1:]:
-        if not segment:
-            breaks += 1
-            continue
-        out.append("\n" * breaks if breaks else " ")
-        out.append(segment)
-        breaks = 0
-    return "".join(out)
-
-
-def _fold_quoted(lines: list[str]) -> str:
-    """The inside of a multi-line quoted scalar: the first line's trailing spaces, the
-    next lines' leading spaces (and the middle ones' trailing) go; lines fold as plain."""
-    out, breaks = [lines[0].rstrip(" ")], 0
-    for index, line in enumerate(lines[1:], start=1):
-        last = index == len(lines) - 1
-        text = line.lstrip(" ") if last else line.strip(" ")
-        if not text and not last:
-            breaks += 1
-            continue
-        out.append("\n" * breaks if breaks else " ")
-        out.append(text)
-        breaks = 0
-    return "".join(out)
-
-
-def _split_key(text: str) -> tuple[Any, str] | None:
-    """``(key, rest)`` when ``text`` is ``key: rest`` (rest stripped), else None
-    (remembered in ``_KEYS``: lines repeat across manifests)."""
-    split = _split_key_of(text)
-    if split is not None:
-        if len(_KEYS) > _CACHE_SIZE:
-            _KEYS.clear()
-        _KEYS[text] = split
-    return split
-
-
-def _split_key_of(text: str) -> tuple[Any, str] | None:
-    if text[0] in "[{":
-        return None
-    if len(text) > _MAX_KEY and text.find(":") > _MAX_KEY // 2:
-        raise Unsupported("a long line that may hold a key longer than libyaml allows")
-    if text[0] in "'\"":
-        key, after = _quoted(text)
-        if after is None:
-            return None
-        after = after.lstrip(" ")
-        if after == ":" or after.startswith(": "):
-            return key, after[1:].strip(" ")
-        return None
-    colon = text.find(": ")
-    if colon < 0:
-        if not text.endswith(":"):
-            return None
-        colon = len(text) - 1
-    if " #" in text[:colon]:
-        return None
-    raw_key = text[:colon].rstrip(" ")
-    if not raw_key or raw_key == "<<" or not _plain_start(raw_key):
-        raise Unsupported("key")
-    return _plain(raw_key), text[colon + 1:].strip(" ")
-
-
-def _plain_start(text: str) -> bool:
-    first = text[0]
-    if first in _PLAIN_START_BAD:
-        return False
-    return first not in _INDICATOR_SPACE or (len(text) > 1 and text[1] != " ")
-
-
-def _quoted(text: str) -> tuple[str, str | None]:
-    """A one-line quoted scalar at the start of ``text``: (value, what follows) or
-    (..., None) when it does not close on the line."""
-    quote = text[0]
-    close = _closing(text[1:], quote) + 1
-    if close <= 0:
-        return "", None
-    inner, after = text[1:close], text[close + 1:]
-    if quote == "'":
-        return inner.replace("''", "'"), after
-    if "\\" in inner:  # escapes: libyaml reads the scalar on its own
-        try:
-            return str(yaml.load(text[:close + 1], Loader=yaml.CSafeLoader)), after
-        except yaml.YAMLError:
-            raise Unsupported("double-quoted scalar") from None
-    return inner, after
-
-
-def scalar(text: str) -> Any:
-    """The value of a one-line scalar or flow collection (comment allowed after it)."""
-    try:
-        return _SCALARS[text]
-    except KeyError:
-        pass
-    first = text[0]
-    if first not in "[{":  # immutable values only: a flow collection is made anew each time
-        value = _scalar(text)
-        if len(_SCALARS) > _CACHE_SIZE:
-            _SCALARS.clear()
-        _SCALARS[text] = value
-        return value
-    return _scalar(text)
-
-
-def _scalar(text: str) -> Any:
-    first = text[0]
-    if first in "'\"":
-        value, after = _quoted(text)
-        if after is None or not _only_comment(after):
-            raise Unsupported("quoted scalar")
-        return value
-    if first in "[{":
-        if text in ("[]", "{}"):
-            return [] if first == "[" else {}
-        try:
-            return yaml.load(text, Loader=yaml.CSafeLoader)
-        except (yaml.YAMLError, ValueError, TypeError, ArithmeticError, LookupError,
-                RecursionError):
-            raise Unsupported("flow collection") from None
-    comment = text.find(" #")
-    if comment >= 0:
-        text = text[:comment].rstrip(" ")
-    if not _plain_start(text) or ": " in text or text.endswith(":"):
-        raise Unsupported("plain scalar")
-    return _plain(text)
-
-
-def _only_comment(text: str) -> bool:
-    stripped = text.lstrip(" ")
-    return not stripped or (stripped[0] == "#" and len(stripped) < len(text))
-
-
-def _plain(text: str) -> Any:
-    """A plain scalar's value, resolved as PyYAML resolves it (cached)."""
-    try:
-        return _PLAIN_CACHE[text]
-    except KeyError:
-        pass
-    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
-    if tag == _STR:
-        value: Any = text
-    else:
-        construct = _CONSTRUCT.get(tag)
-        if construct is None:
-            raise Unsupported(f"plain scalar of tag {tag}")
-        try:
-            value = construct(_CONSTRUCTOR, yaml.ScalarNode(tag, text))
-        except (ValueError, TypeError, ArithmeticError, LookupError) as exc:
-            raise Unsupported("a scalar its constructor refuses") from exc
-    if len(_PLAIN_CACHE) > _CACHE_SIZE:
-        _PLAIN_CACHE.clear()
-    _PLAIN_CACHE[text] = value
-    return value
