@@ -27,7 +27,6 @@ from labgen.tree_writer import KILL_ENV, OWNED, STEPS_ENV, leftover_staging, wri
 
 if TYPE_CHECKING:
     from conftest import Invoke
-
     from labgen.helm_engine import EmbeddedHelm
 
 OLD = {"root.yaml": "kind: Application\n", "apps/a.yaml": "a: 1\n", "apps/b.yaml": "b: 1\n",

@@ -168,11 +168,10 @@ def render_umbrella(root: Path, env: Environment, values_text: str, engine: Helm
     values = safe_load(values_text)
     try:
         rendered = render(values)
-    except HelmError as exc:
-        if env.spec.helm_values is None:
-            raise
-        raise HelmError(f"{exc.message} (helmValues of {env.files[-1]} or its layers reach the "
-                        "chart as written: check them)") from None
+    except HelmError as exc:  # blamed on the environment key that set the value
+        from .helm_blame import blame
+
+        raise blame(env, exc) from None
     parent = CHART_PATH.rpartition("/")[0]
     guard(rendered, values, render, env.files[-1], prefix=f"{parent}/")
     return {f"{parent}/{path}": text for path, text in rendered.items()}
