@@ -30,9 +30,10 @@ if TYPE_CHECKING:
     from labgen.helm_engine import EmbeddedHelm
 
 OLD = {"root.yaml": "kind: Application\n", "apps/a.yaml": "a: 1\n", "apps/b.yaml": "b: 1\n",
-       "values.yaml": "x: 1\n", "manifests/m.yaml": "m: 1\n"}
+       "values.yaml": "x: 1\n", "manifests/m.yaml": "m: 1\n", "old/deep/x.yaml": "x: 1\n",
+       "q": "a file\n"}
 NEW = {"root.yaml": "kind: Application\n", "apps/a.yaml": "a: 2\n", "apps/c.yaml": "c: 2\n",
-       "values.yaml": "x: 2\n", "README.md": "new\n"}
+       "values.yaml": "x: 2\n", "README.md": "new\n", "q/r.yaml": "r: 2\n"}
 
 
 def snapshot(target: Path) -> dict[str, object]:
@@ -348,6 +349,7 @@ def test_sigkill_during_an_in_place_update_rolls_forward_or_back(tmp_path: Path)
         committed = steps.index("in-place:journal")
         assert "staged:apps/c.yaml" in steps[:committed]
         assert "in-place:removed:apps/b.yaml" in steps[committed:]
+        assert "old" in old_state and "old" not in new_state  # a folder labgen's files leave
         outcomes = []
         for index, step in enumerate(steps):
             foreign = _fresh(target, OLD)

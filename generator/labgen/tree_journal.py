@@ -177,14 +177,15 @@ def _check(target: Path, staging: Path, journal: Journal) -> None:
 
 
 def _apply(target: Path, staging: Path, journal: Journal) -> None:
-    _check(target, staging, journal)
     touched = {target}
-    for rel, before in journal.remove:
+    for rel, before in journal.remove:  # first: a file may give way to a folder, or back
         path = target / rel
         if before and _current(path) == before:
             path.unlink()
+        if not os.path.lexists(path):  # also when a killed run removed it but not its folder
             _prune_empty_parents(target, rel)
         step(f"in-place:removed:{rel}")
+    _check(target, staging, journal)
     for rel, name, _before, _after in journal.replace:
         source = staging / name
         if source.exists():
