@@ -410,6 +410,16 @@ def test_an_interrupted_in_place_update_is_finished_by_check_or_refused(
         assert (tree / OWNED).read_bytes() == _owned_of_render(lab, engine)
         assert run("render", "--env", "kind", "--root", str(lab)).stdout.endswith(
             "up to date\n")
+        env_file = lab / "environments" / "kind.yaml"  # again, read by validate PATH
+        env_file.write_text(env_file.read_text().replace("scenario: all-v3", "scenario: random"))
+        proc = subprocess.run([sys.executable, "-m", "labgen", "render", "--env", "kind",
+                               "--root", str(lab)], capture_output=True, check=False,
+                              env={**os.environ, KILL_ENV: "in-place:journal"})
+        assert proc.returncode == -9 and (tree / ".labgen-staging").exists()
+        result = run("validate", str(tree), "--root", str(lab))
+        assert result.exit_code == 0, result.output
+        assert not (tree / ".labgen-staging").exists()
+        assert (tree / OWNED).read_bytes() == _owned_of_render(lab, engine)
 
 
 def _owned_of_render(lab: Path, engine: EmbeddedHelm) -> bytes:
