@@ -76,6 +76,20 @@ def test_a_value_set_in_a_layer_is_blamed_on_the_layer(lab: Path, run: Invoke) -
     assert len(result.stderr.splitlines()) == 1
 
 
+def test_a_participant_override_is_blamed_on_its_line_and_cluster(lab: Path, run: Invoke) -> None:
+    path = lab / "environments" / "workshop.yaml"
+    text = path.read_text()
+    assert "        traffic: {scenario: all-v3}\n" in text
+    path.write_text(text.replace("        traffic: {scenario: all-v3}\n",
+                                 "        traffic: {scenario: all-v3}\n        helmValues: "
+                                 "{olympic-apps: {frontend: {replicas: two}}}\n", 1))
+    result = run("render", "--env", "workshop", "--root", str(lab))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        f"error: environments/workshop.yaml:{_line_of(path, 'replicas: two')}: cluster team-02: "
+        "helmValues.olympic-apps.frontend.replicas: got string, want integer")
+
+
 def test_the_helm_cli_message_is_blamed_the_same_way(lab: Path, helm_binary: str) -> None:
     from labgen.workspace import Workspace
 

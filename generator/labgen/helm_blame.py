@@ -129,9 +129,9 @@ def source_key(env: Environment, path: _S) -> KeyPath | None:
     return ("helmValues", *path[:depth]) if depth else None
 
 
-def blame(env: Environment, error: HelmError) -> HelmError:
+def blame(env: Environment, error: HelmError, cluster: str | None = None) -> HelmError:
     """``error`` as one line naming the environment file, line and key (unchanged when
-    Helm's message names no values path)."""
+    Helm's message names no values path); ``cluster``: the workshop participant's."""
     found = failing_path(error.message)
     if found is None:
         if env.spec.helm_values is None:
@@ -146,6 +146,7 @@ def blame(env: Environment, error: HelmError) -> HelmError:
     file, line = env.layers.locate(key) if env.layers else (env.files[-1], None)
     where = f"{file}:{line}" if line is not None else f"{file or env.files[-1]}"
     via = "; helmValues reach the chart as written" if key[0] == "helmValues" else ""
+    of = f"cluster {printable(cluster)}: " if cluster else ""
     return HelmError(
-        f"{where}: {printable(dotted(key))}: {printable(what)} (the chart refuses the value at "
+        f"{where}: {of}{printable(dotted(key))}: {printable(what)} (the chart refuses the value at "
         f"{printable('.'.join(path))}{via}: change {printable(dotted(key))})")
