@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import layout
-from .errors import FindingsError, InputError, InputErrors
+from .errors import FindingsError, InputError, InputErrors, LabgenError
 from .results import (
     AccessReport,
     Bootstrap,
@@ -145,12 +145,23 @@ class Workspace:
     # --- use cases ------------------------------------------------------------------------
 
     def environments(self) -> list[EnvironmentInfo]:
-        """Every renderable environment and the files it is made of."""
-        from .environment import available_environments, load_environment
+        """Every renderable environment and the files it is made of; one that cannot be
+        loaded is listed with its error (the first line of it), the others as usual."""
+        from .env_files import input_files, listing
+        from .environment import load_environment
 
         out = []
-        for name in available_environments(self.root):
-            env = load_environment(self.root, name)
+        for name, problem in listing(self.root):
+            try:
+                if problem is not None:
+                    raise problem
+                env = load_environment(self.root, name)
+            except LabgenError as exc:
+                first = exc.message.split("\nerror: ")
+                more = f" (and {len(first) - 1} more)" if len(first) > 1 else ""
+                files = input_files(self.root, name) if problem is None else ()
+                out.append(EnvironmentInfo(name, files, "", error=first[0] + more))
+                continue
             out.append(EnvironmentInfo(name, env.files, env.spec.description, env.built_on))
         return out
 
@@ -180,15 +191,19 @@ class Workspace:
                     for name in (progress or list)(selected)]
 
     def _render_one(self, name: str, force: bool, strict: bool = False) -> TreeWrite:
-        from .env_files import input_files
-
         tree_dir = layout.tree_dir(name)
-        if not force and not strict and self.cache.is_fresh(name, tree_dir,
-                                                            input_files(self.root, name)):
+        if not force and not strict and self._fresh(name, tree_dir):
             rules = tuple(sorted(self.cache.warnings(name).items()))
             return TreeWrite(name, tree_dir, warning_rules=rules, cached=True)
         rendered, warnings = self.validated(name, strict=strict)
         return self._write(rendered, warnings)
+
+    def _fresh(self, name: str, tree_dir: str) -> bool:
+        if self.cache.untouched(name, tree_dir):
+            return True
+        from .env_files import input_files
+
+        return self.cache.is_fresh(name, tree_dir, input_files(self.root, name))
 
     def check(self, names: Sequence[str] = (), *, all_envs: bool = False,
               strict: bool = False) -> CheckReport:
