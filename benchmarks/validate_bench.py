@@ -7,7 +7,8 @@ median of ``--runs`` runs:
 
 * labgen schema validation alone (documents already parsed; compiled
   validators warm, as in any run after the first kind is seen);
-* labgen end to end: read + parse (yaml.CSafeLoader) + schemas + semantic checks;
+* labgen end to end: read + parse (labgen's block reader; libyaml for what it leaves) +
+  schemas + semantic checks;
 * kubernetes-validate, strict, on a sample of the core-kind documents: its
   ``validate()`` function per document, and its CLI on one sample file. Both
   are scaled per document (it has no Istio schemas, so only core kinds count);
@@ -313,7 +314,7 @@ def main() -> None:
         e2e_s = median_seconds(end_to_end, args.runs)
         print(f"labgen schemas only:      {schema_s:.3f} s  {total / schema_s:,.0f} docs/s")
         print(f"labgen end to end:        {e2e_s:.3f} s  {total / e2e_s:,.0f} docs/s "
-              "(read + CSafeLoader parse + schemas + checks)")
+              "(read + parse + schemas + checks)")
 
         core = [d for d in documents if is_core_api(d.api_version)][: args.sample]
         bodies = [dict(d.body) for d in core]
