@@ -19,16 +19,18 @@ ID = "istio-kubernetes"
 SEVERITY: Severity = "warning"
 report = Reporter(ID, SEVERITY)
 
-#: Istio minor -> (oldest, newest) supported Kubernetes minor, from the "Supported Kubernetes
-#: Versions" column of Istio's supported releases page
-#: (https://istio.io/latest/docs/releases/supported-releases/), as endoflife.date records it
-#: for 1.27 to 1.29. For 1.30 that record stops short; 1.32 to 1.36 is what IBM Cloud's Istio
-#: 1.30 add-on states (>=1.32.0 <1.37.0) and follows the one-minor step of the releases before.
+#: Istio minor -> (oldest, newest) supported Kubernetes minor: the "Supported Kubernetes
+#: Versions" column of https://istio.io/latest/docs/releases/supported-releases/ (data file
+#: istio.io data/compatibility/supportStatus.yml), as endoflife.date records it for 1.27 to
+#: 1.29 and a third-party copy of the data file quotes it for 1.29 and 1.31. No copy of the
+#: 1.30 row was found: 1.32 to 1.36 is IBM Cloud's Istio 1.30 add-on (>=1.32.0 <1.37.0),
+#: between 1.29's and 1.31's rows; verify it against the page when online.
 SUPPORTED: dict[tuple[int, int], tuple[int, int]] = {
     (1, 27): (29, 33),
     (1, 28): (30, 34),
     (1, 29): (31, 35),
     (1, 30): (32, 36),
+    (1, 31): (32, 37),
 }
 ISTIO_CHARTS = frozenset({"base", "istiod", "gateway", "cni", "ztunnel"})
 
