@@ -216,3 +216,22 @@ def test_long_keys_agree_with_libyaml(length: int) -> None:
     for text in (f"{'k' * length}: v\n", f"'{'k' * length}': v\n", f"- {'k' * length}\n",
                  f"a: {'v' * length}\n"):
         assert agrees(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(DATA, STYLES)
+def test_shared_objects_dumped_with_anchors_load_as_libyaml_loads_them(
+        shared: Any, style: dict[str, Any]) -> None:
+    """PyYAML's dumper writes ``&id001`` and ``*id001`` for an object used twice."""
+    text = yaml.safe_dump({"a": shared, "b": [shared, {"c": shared}], "d": shared}, **style)
+    assert agrees(text), text
+
+
+def test_anchored_dumps_take_the_fast_path() -> None:
+    labels = {"app": "a", "version": "v1"}
+    text = yaml.safe_dump({"metadata": {"labels": labels},
+                           "spec": {"selector": {"matchLabels": labels}, "items": [labels]}})
+    assert "&id001" in text and "*id001" in text
+    loaded = block_yaml.load_all(text)[0]
+    assert identical([loaded], libyaml(text))
+    assert loaded["spec"]["selector"]["matchLabels"] is loaded["metadata"]["labels"]

@@ -45,6 +45,7 @@ __all__ = ["Unsupported", "load_all"]
 _AWKWARD = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
                       "\U00010000-\U0010ffff]")
 _DOCUMENT_START = re.compile(r"---(?:[ ]+#.*)?[ ]*")
+_PROPERTY = re.compile(r"([&*])([^ \[\]{},]+)(?: +(.*))?")
 
 
 def load_all(text: str) -> list[Any]:
@@ -90,6 +91,7 @@ class _Document:
                 self.items.append((number, len(line) - len(stripped), stripped.rstrip(" ")))
         self.count = len(self.items)
         self.numbers = [item[0] for item in self.items]
+        self.anchors: dict[str, Any] = {}
 
     def parse(self) -> Any:
         if not self.items:
@@ -161,6 +163,8 @@ class _Document:
                 if text == "-" or text.startswith("- "):
                     return self.sequence(following, indent)
             return None, following
+        if rest[0] in "&*":
+            return self.anchored(position, indent, rest, number, mapping)
         if rest[0] == "|":
             return self.literal(rest, indent, number)
         if rest[0] in "'\"" and quoted(rest)[1] is None:
@@ -168,6 +172,26 @@ class _Document:
         if self.indent_at(following) > indent:
             return self.plain_lines(rest, indent, number, following)
         return scalar(rest), following
+
+    def anchored(self, position: int, indent: int, rest: str, number: int,
+                 mapping: bool) -> tuple[Any, int]:
+        """A value with an anchor (``&name value``), or an alias (``*name``): the very
+        object its anchor named, as libyaml shares it."""
+        match = _PROPERTY.fullmatch(rest)
+        if match is None:
+            raise Unsupported("anchor or alias")
+        sign, name, after = match.group(1), match.group(2), match.group(3) or ""
+        if sign == "*":
+            if name not in self.anchors or after[:1] not in ("", "#") \
+                    or self.indent_at(position + 1) > indent:
+                raise Unsupported("alias")
+            return self.anchors[name], position + 1
+        if name in self.anchors or after[:1] in ("&", "*", "!") or \
+                (after[:1] not in ("", "#") and split_key(after) is not None):
+            raise Unsupported("anchor on a key, or twice")
+        value, following = self.value(position, indent, after, number, mapping)
+        self.anchors[name] = value
+        return value, following
 
     def plain_lines(self, rest: str, indent: int, number: int,
                     following: int) -> tuple[Any, int]:

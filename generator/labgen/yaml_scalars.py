@@ -33,8 +33,8 @@ _SCALARS: dict[str, Any] = {}
 KEYS: dict[str, tuple[Any, str]] = {}
 _CACHE_SIZE = 50_000
 #: What a one-line scalar after a key cannot start with (comment, block, quote that may
-#: continue on the next line).
-NOT_ONE_LINE = frozenset("#|'\"")
+#: continue on the next line, anchor, alias).
+NOT_ONE_LINE = frozenset("#|'\"&*")
 _STR = "tag:yaml.org,2002:str"
 #: libyaml refuses implicit keys of more than 1024 characters; here long lines go to libyaml.
 _MAX_KEY = 1000
