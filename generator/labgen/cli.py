@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("labgen.commands.check:check", "Fail if gitops/ drifted from its inputs."),
     "bootstrap": ("labgen.commands.bootstrap:bootstrap",
                   "Print what to apply once in the Argo CD namespace."),
+    "crds": ("labgen.commands.crds:crds", "Pull the CRDs of the pinned versions into your cache."),
 }
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 from .components import HostGrant, host_access_grants
+from .crd_cache import CrdEntry
 from .manifests import Document, item_path
 
 Severity = Literal["error", "warning"]
@@ -76,6 +77,8 @@ class ValidationOptions:
     strict: bool = False
     #: CRD files or folders (``kubectl get crd -o yaml``, an Istio release's CRD file).
     crd_paths: tuple[Path, ...] = ()
+    #: CRDs pulled for the pinned versions (below ``crd_paths``, above the built-ins).
+    pulled_crds: tuple[CrdEntry, ...] = ()
     #: Repository root, for Argo CD ``path``/``valueFiles`` checks and chart templates.
     repo_root: Path | None = None
     #: Repo-relative paths that will exist once the tree is written.

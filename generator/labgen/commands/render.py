@@ -34,6 +34,8 @@ def render(env_names: tuple[str, ...], all_envs: bool, force: bool, strict: bool
     for tree in trees:
         click.echo(tree.summary())
     for tree in trees:  # notes after the results (and after the progress bar)
+        if tree.schemas:
+            click.echo(f"{tree.tree_dir}: {tree.schemas}", err=True)
         if tree.warnings_summary():
             click.echo(tree.warnings_summary(), err=True)
         for rel in tree.foreign:

@@ -1,0 +1,40 @@
+"""The user's cache folder: what labgen keeps between runs outside any repository.
+
+``$XDG_CACHE_HOME/labgen/`` (``~/.cache/labgen/`` when the variable is unset or not an
+absolute path, as the XDG base directory specification says). Pulled CRDs live in
+``crds/<source>/<version>/`` below it (:mod:`labgen.crd_cache`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from .errors import InputError
+
+XDG_CACHE_ENV = "XDG_CACHE_HOME"
+#: Below the cache folder: pulled CRDs, one folder per source and version.
+CRDS_DIR = "crds"
+#: A source (``istio``, ``argocd``, a chart's name) and a version: one path component each.
+_COMPONENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,99}")
+
+
+def cache_home() -> Path:
+    """``$XDG_CACHE_HOME/labgen`` (default ``~/.cache/labgen``)."""
+    base = os.environ.get(XDG_CACHE_ENV, "")
+    return (Path(base) if os.path.isabs(base) else Path.home() / ".cache") / "labgen"
+
+
+def crds_root() -> Path:
+    """Where pulled CRDs are cached: ``<cache>/crds``."""
+    return cache_home() / CRDS_DIR
+
+
+def crd_entry_dir(source: str, version: str) -> Path:
+    """``<cache>/crds/<source>/<version>``; InputError for names that are no plain component."""
+    for what, value in (("source", source), ("version", version)):
+        if not _COMPONENT.fullmatch(value) or value.startswith(".."):
+            raise InputError(f"CRD {what} {value!r} cannot name a cache folder; use letters, "
+                             "digits, '.', '_', '+' and '-'")
+    return crds_root() / source / version
