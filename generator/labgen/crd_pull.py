@@ -74,6 +74,8 @@ def _where(env: Environment, *key: str) -> str:
 
 
 def argocd_source(version: str, repo_url: str = ARGO_HELM_URL, fix: str = "") -> ChartSource:
+    """Argo CD ``version`` (``v3.5.1``; ``3.5.1`` is read as the same) from ``repo_url``."""
+    version = version if version.startswith("v") else f"v{version}"
     return ChartSource(CrdPin(ARGOCD, version), repo_url, ARGOCD_CHART, by_app_version=True,
                        values={"crds": {"install": True}}, release="argocd", namespace="argocd",
                        fix=fix or "fix --argocd-version or --argocd-repo")
