@@ -8,12 +8,24 @@ cold process: interpreter start, imports, Helm, validation and the atomic write)
 Also a no-change `labgen render --env oke` and `labgen --help`. Prints medians and
 the median of the per-round ratios.
 
+Each round also times the floor of labgen's design: a Python process that does
+nothing but load the embedded Helm SDK and render the same chart with the same
+values (read as JSON) -- no click, no Jinja2, no validation, no write. The
+ratio floor / helm is what any Python tool rendering Helm in-process pays before
+doing its own work.
+
+labgen's bytecode is compiled first, as `pip install .` (the quick start) does at
+install time: an editable install under `PYTHONDONTWRITEBYTECODE=1` (set on this
+project's machines) would otherwise compile every module from source in every run,
+which no installed labgen does.
+
     python benchmarks/helm_ratio_bench.py --helm PATH [--runs 11]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -33,6 +45,26 @@ def timed(args: list[str], cwd: Path | None = None) -> float:
     return time.perf_counter() - start
 
 
+def compile_labgen() -> None:
+    """Write labgen's bytecode beside its sources, as pip does when it installs a package."""
+    import compileall
+    import importlib.util
+
+    spec = importlib.util.find_spec("labgen")
+    assert spec is not None and spec.origin is not None, "labgen is not installed here"
+    compileall.compile_dir(Path(spec.origin).parent, quiet=1)
+
+
+FLOOR = """
+import json, sys
+import helm_python
+chart = helm_python.Chart.load(sys.argv[1])
+out = chart.render(json.load(open(sys.argv[2])), name="olympic-lab", namespace="olympic",
+                   is_install=True)
+sys.stdout.write("".join(out.values()))
+"""
+
+
 def copy_repo(folder: Path) -> Path:
     for name in ("charts", "environments", "gitops"):
         shutil.copytree(PROJECT / name, folder / name)
@@ -47,7 +79,8 @@ def main() -> int:
     args = parser.parse_args()
     if not args.helm:
         parser.error("give --helm PATH (e.g. the one .ci/fetch_helm.py prints)")
-    helm, labgen, cached, ratios = [], [], [], []
+    compile_labgen()
+    helm, labgen, cached, ratios, floor, floor_ratios = [], [], [], [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp) / "helm-home"
         env = {**os.environ, "HELM_CACHE_HOME": str(home), "HELM_CONFIG_HOME": str(home),
@@ -55,6 +88,13 @@ def main() -> int:
         template = [args.helm, "template", "olympic-lab", str(PROJECT / "charts/olympic-lab"),
                     "-n", "olympic", "-f", str(PROJECT / "gitops/oke/values.yaml")]
         timed(template)  # warm the file cache for both
+        values_json = Path(tmp) / "values.json"
+        import yaml
+
+        values_json.write_text(json.dumps(yaml.safe_load(
+            (PROJECT / "gitops/oke/values.yaml").read_text(encoding="utf-8"))), encoding="utf-8")
+        sdk_only = [sys.executable, "-c", FLOOR, str(PROJECT / "charts/olympic-lab"),
+                    str(values_json)]
         for round_ in range(args.runs):
             root = copy_repo(Path(tmp) / f"repo-{round_}")
             start = time.perf_counter()
@@ -63,11 +103,15 @@ def main() -> int:
             labgen.append(timed([LABGEN, "render", "--env", "oke", "--force"], cwd=root))
             cached.append(timed([LABGEN, "render", "--env", "oke"], cwd=root))
             ratios.append(labgen[-1] / helm[-1])
+            floor.append(timed(sdk_only))
+            floor_ratios.append(floor[-1] / helm[-1])
     helps = [timed([LABGEN, "--help"]) for _ in range(args.runs)]
     print(f"rounds: {args.runs} (medians); {os.cpu_count()} CPUs")
     print(f"helm template (oke values):                 {statistics.median(helm):.3f} s")
     print(f"labgen render --env oke --force, cold:      {statistics.median(labgen):.3f} s")
     print(f"ratio labgen / helm, median of rounds:      {statistics.median(ratios):.2f}x")
+    print(f"python + Helm SDK render only (floor):     {statistics.median(floor):.3f} s")
+    print(f"ratio floor / helm, median of rounds:       {statistics.median(floor_ratios):.2f}x")
     print(f"labgen render --env oke, no change:         {statistics.median(cached):.3f} s")
     print(f"labgen --help:                              {statistics.median(helps):.3f} s")
     return 0

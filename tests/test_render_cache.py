@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+import labgen.env_files
 import labgen.helm_engine
+import labgen.yaml_io
 
 if TYPE_CHECKING:
     from conftest import Invoke
@@ -75,3 +77,31 @@ def test_a_cache_hit_still_prints_the_warning_summary(lab: Path, run: Invoke) ->
     summary = first.stderr.splitlines()[0]
     assert summary.startswith("gitops/exposed: ") and "nodeport-exposure x4" in summary
     assert again.stderr.splitlines()[0] == summary
+
+
+def _refuse_parsing(*_args: object, **_kwargs: object) -> None:
+    raise AssertionError("an environment file was parsed although nothing changed")
+
+
+def test_an_untouched_tree_is_known_without_parsing_the_environment(
+        lab: Path, run: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert run("render", "--env", "kind", "--root", str(lab)).exit_code == 0
+    monkeypatch.setattr(labgen.yaml_io, "load_with_lines", _refuse_parsing)
+    monkeypatch.setattr(labgen.env_files, "load_with_lines", _refuse_parsing)
+    result = run("render", "--env", "kind", "--root", str(lab))
+    assert (result.exit_code, result.stdout) == (0, "gitops/kind: up to date\n")
+
+
+def test_a_new_extends_chain_is_what_the_next_render_watches(lab: Path, run: Invoke) -> None:
+    envs = lab / "environments"
+    assert run("render", "--env", "kind", "--root", str(lab)).exit_code == 0
+    (envs / "base2.yaml").write_text((envs / "base.yaml").read_text())
+    kind = envs / "kind.yaml"
+    kind.write_text(kind.read_text().replace("extends: base\n", "extends: base2\n", 1))
+    assert "written" in run("render", "--env", "kind", "--root", str(lab)).stdout
+    assert run("render", "--env", "kind", "--root", str(lab)).stdout == "gitops/kind: up to date\n"
+    base2 = envs / "base2.yaml"
+    base2.write_text(base2.read_text().replace("prometheusRetention: 15d", "prometheusRetention: 7d"))
+    result = run("render", "--env", "kind", "--root", str(lab))
+    assert "written" in result.stdout
+    assert "retention: 7d" in (lab / "gitops" / "kind" / "values.yaml").read_text()

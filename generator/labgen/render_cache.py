@@ -6,7 +6,8 @@ labgen's own code and templates, and the hashes of the files it wrote. The
 next render asks :meth:`RenderCache.is_fresh` first:
 
 1. the quick way, like make or git's index: if no input file and no written
-   file changed size or modification time, nothing changed;
+   file changed size or modification time, nothing changed (checked on the input
+   files the record lists, so no environment file is parsed);
 2. otherwise by content: same input digest and the same written files on disk.
 
 Fresh means up to date: no Helm, no validation, no write. One
@@ -104,6 +105,15 @@ class RenderCache:
             return {}
         return data if isinstance(data, dict) else {}
 
+    def untouched(self, env_name: str, tree_dir: str) -> bool:
+        """The quick way alone, on the input files the last render recorded: no environment
+        file is parsed (their ``extends`` chain cannot have changed if none of them did)."""
+        recorded = self._recorded(env_name)
+        files = recorded.get("input_files")
+        if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+            return False
+        return bool(files) and recorded.get("stamp") == self._quick_stamp(tuple(files), tree_dir)
+
     def is_fresh(self, env_name: str, tree_dir: str, files: tuple[str, ...]) -> bool:
         """True when the last render's inputs are unchanged and its files untouched on disk."""
         recorded = self._recorded(env_name)
@@ -138,7 +148,8 @@ class RenderCache:
         """Remember the inputs, the files now on disk and the render's warnings per rule
         (written only when it changes)."""
         path = self._cache_file(env_name)
-        entry = {"inputs": self.inputs_digest(files), "files": read_owned(self.root / tree_dir),
+        entry = {"inputs": self.inputs_digest(files), "input_files": list(files),
+                 "files": read_owned(self.root / tree_dir),
                  "stamp": self._quick_stamp(files, tree_dir), "warnings": dict(warnings)}
         text = json.dumps(entry, indent=1, sort_keys=True) + "\n"
         try:

@@ -197,15 +197,19 @@ class Workspace:
                     for name in (progress or list)(selected)]
 
     def _render_one(self, name: str, force: bool, strict: bool = False) -> TreeWrite:
-        from .env_files import input_files
-
         tree_dir = layout.tree_dir(name)
-        if not force and not strict and self.cache.is_fresh(name, tree_dir,
-                                                            input_files(self.root, name)):
+        if not force and not strict and self._fresh(name, tree_dir):
             rules = tuple(sorted(self.cache.warnings(name).items()))
             return TreeWrite(name, tree_dir, warning_rules=rules, cached=True)
         rendered, warnings = self.validated(name, strict=strict)
         return self._write(rendered, warnings)
+
+    def _fresh(self, name: str, tree_dir: str) -> bool:
+        if self.cache.untouched(name, tree_dir):
+            return True
+        from .env_files import input_files
+
+        return self.cache.is_fresh(name, tree_dir, input_files(self.root, name))
 
     def check(self, names: Sequence[str] = (), *, all_envs: bool = False,
               strict: bool = False) -> CheckReport:
