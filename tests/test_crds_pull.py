@@ -281,3 +281,46 @@ def test_pull_with_the_helm_cli(run: Invoke, lab: Path, repo: Repo, cache: Path,
     shutil.move(str(cache.parent), str(embedded))
     assert pull(run, lab, repo, "--env", "oke").exit_code == 0
     assert json.loads((cache / "istio/1.30.3/CRDS.json").read_text())["files"] == record["files"]
+
+
+def test_a_failed_write_keeps_the_old_entry_and_leaves_nothing(lab: Path, run: Invoke,
+                                                                repo: Repo, cache: Path) -> None:
+    """A write that fails half-way (the second CRD has no name) stores nothing: the entry
+    pulled before is still there and verifies, and no staging folder is left."""
+    from labgen.crd_cache import CrdPin, read_entry, write_entry
+    from labgen.errors import InputError
+
+    assert pull(run, pin(lab, repo.url), repo, "--env", "oke").exit_code == 0
+    before = read_entry(CrdPin("istio", "1.30.3"))
+    assert before is not None
+    good = json.loads((cache / "istio/1.30.3/gateways.networking.istio.io.json").read_text())
+    with pytest.raises(InputError, match="has no usable name"):
+        write_entry(CrdPin("istio", "1.30.3"), {"repository": "r", "chart": "c",
+                    "chartVersion": "v", "chartDigest": "d"}, [good, {"kind": "x"}])
+    assert read_entry(CrdPin("istio", "1.30.3")) == before
+    with pytest.raises(InputError):
+        write_entry(CrdPin("istio", "1.29.0"), {}, [good, {"kind": "x"}])
+    assert not (cache / "istio/1.29.0").exists()
+    assert leftovers(cache) == []
+
+
+def test_validate_paths_says_why_the_builtins_apply(run: Invoke, lab: Path, repo: Repo,
+                                                    cache: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    manifest = tmp_path / "outside" / "proof.yaml"
+    manifest.parent.mkdir()
+    manifest.write_text(PROOF_VS, encoding="utf-8")
+    monkeypatch.chdir(manifest.parent)
+    monkeypatch.delenv("LABGEN_ROOT", raising=False)
+    outside = run("validate", str(manifest))
+    assert outside.stderr.splitlines()[-1] == (
+        "schemas: built-in schemas (not in a labgen repository, so no pinned versions; "
+        "--crds loads CRDs you have)")
+    pin(lab, repo.url, istio="1.31.0")
+    assert pull(run, lab, repo, "--env", "oke").exit_code == 0
+    (lab / "environments" / "older.yaml").write_text('extends: kind\nistio:\n  version: "1.30.3"\n')
+    differ = run("validate", "--root", str(lab), str(manifest))
+    assert differ.exit_code == 1 and f"spec.{PROOF_FIELD}: unknown field" in differ.stdout
+    assert differ.stderr.splitlines()[-1] == (
+        f"schemas: Argo CD v3.5.1 from pulled CRDs ({cache / 'argocd/v3.5.1'}); built-in "
+        "schemas (the environments pin different Istio versions: use --env, or --crds)")

@@ -173,6 +173,8 @@ def _swap_in(staging: Path, folder: Path) -> None:
     except OSError:
         if old is not None:
             old.rename(folder)
+        elif (folder / MANIFEST).is_file():  # another pull of the same pin got there first
+            return
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
