@@ -27,6 +27,7 @@ from crd_repo import (
     serve,
     sha256_of,
 )
+from labgen.user_cache import CRDS_CACHE_ENV
 
 Invoke = Callable[..., Result]
 
@@ -74,6 +75,7 @@ def repo(tmp_path_factory: pytest.TempPathFactory, shared_dir: Path) -> Iterator
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """This test's ``$XDG_CACHE_HOME``; returns ``<it>/labgen/crds``."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv(CRDS_CACHE_ENV)  # the suite's own empty cache: the default layout here
     return tmp_path / "xdg" / "labgen" / "crds"
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from .errors import InputError
 
 XDG_CACHE_ENV = "XDG_CACHE_HOME"
+CRDS_CACHE_ENV = "LABGEN_CRDS_CACHE"
 #: Below the cache folder: pulled CRDs, one folder per source and version.
 CRDS_DIR = "crds"
 #: A source (``istio``, ``argocd``, a chart's name) and a version: one path component each.
@@ -27,8 +28,10 @@ def cache_home() -> Path:
 
 
 def crds_root() -> Path:
-    """Where pulled CRDs are cached: ``<cache>/crds``."""
-    return cache_home() / CRDS_DIR
+    """Where pulled CRDs are cached: ``<cache>/crds``, or the absolute path
+    ``$LABGEN_CRDS_CACHE`` names (a CI cache, or the test suite's own empty folder)."""
+    named = os.environ.get(CRDS_CACHE_ENV, "")
+    return Path(named) if os.path.isabs(named) else cache_home() / CRDS_DIR
 
 
 def crd_entry_dir(source: str, version: str) -> Path:
