@@ -233,6 +233,9 @@ def test_unreachable_repository_and_unknown_environment(run: Invoke, lab: Path, 
     assert not cache.exists()
     unknown = one_error_line(pull(run, lab, repo, "--env", "nope"))
     assert "nope" in unknown
+    odd = one_error_line(pull(run, lab, repo, "--chart", repo.url, "../up", "1.0.0"))
+    assert odd == ("error: CRD source '../up' cannot name a cache folder; use letters, digits, "
+                   "'.', '_', '+' and '-'")
     nothing = one_error_line(run("crds", "pull", "--root", str(lab)))
     assert nothing == ("error: name environments with --env ENV or --all, or CRD sources with "
                        "--argocd-version or --chart")

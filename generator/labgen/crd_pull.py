@@ -31,6 +31,7 @@ from .errors import HelmError, InputError
 from .helm_engine import HelmEngine
 from .helm_repo import chart_repository, rendered_with_crds
 from .results import CrdPull
+from .user_cache import crd_entry_dir
 from .yaml_io import YAMLError, safe_load_all
 
 #: Argo CD's own Helm repository (argoproj/argo-helm) and its chart of Argo CD.
@@ -106,6 +107,8 @@ def sources_for(envs: Sequence[Environment], *, argocd_version: str | None,
     for url, chart, version in charts:
         custom = chart_source(url, chart, version)
         found.setdefault(custom.pin, custom)
+    for pin in found:  # a name that cannot be a cache folder is refused before any download
+        crd_entry_dir(pin.source, pin.version)
     return list(found.values())
 
 
