@@ -329,3 +329,18 @@ def test_validate_paths_says_why_the_builtins_apply(run: Invoke, lab: Path, repo
     assert differ.stderr.splitlines()[-1] == (
         f"schemas: Argo CD v3.5.1 from pulled CRDs ({cache / 'argocd/v3.5.1'}); built-in "
         "schemas (the environments pin different Istio versions: use --env, or --crds)")
+
+
+def test_the_workspace_use_case(lab: Path, repo: Repo, cache: Path,
+                                workspace: Callable[[Path], Any]) -> None:
+    """``Workspace.pull_crds`` returns what it stored; ``validate_env`` reports what it used."""
+    ws = workspace(pin(lab, repo.url))
+    pulls = ws.pull_crds(all_envs=True, argocd_repo=repo.url)
+    assert [(p.entry.pin.label, p.status, p.entry.chart_version) for p in pulls] == [
+        ("Istio 1.30.3", "pulled", "1.30.3"), ("Argo CD v3.5.1", "pulled", "9.1.1")]
+    assert pulls[0].entry.folder == cache / "istio" / "1.30.3"
+    older = ws.pull_crds(argocd_version="3.4.0", argocd_repo=repo.url)
+    assert [(p.entry.pin.version, p.entry.chart_version) for p in older] == [("v3.4.0", "9.0.0")]
+    sources = ws.validate_env("oke").schemas
+    assert sources is not None and sources.builtin == ()
+    assert [e.pin.label for e in sources.pulled] == ["Istio 1.30.3", "Argo CD v3.5.1"]
