@@ -21,18 +21,20 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .env_model import EnvironmentFile
 from .errors import InputError, LabgenError
-from .user_cache import crd_entry_dir, crds_root
+from .user_cache import CRDS_RECORD, crd_entry_dir, crds_root
+
+if TYPE_CHECKING:
+    from .env_model import EnvironmentFile
 
 ISTIO = "istio"
 ARGOCD = "argocd"
 #: What a source is called in messages.
 LABELS = {ISTIO: "Istio", ARGOCD: "Argo CD"}
 #: The entry's record, written last.
-MANIFEST = "CRDS.json"
+MANIFEST = CRDS_RECORD
 #: Temporary folders of pulls still running (or killed) start with this; readers skip them.
 STAGING_PREFIX = ".pulling-"
 _STALE_SECONDS = 3600.0
@@ -232,29 +234,17 @@ def select_pulled(pins: Iterable[CrdPin]) -> SchemaSources:
     return SchemaSources(tuple(pulled), tuple(builtin))
 
 
-def cache_stamp() -> str:
-    """Names, sizes and times of every entry's record: changes when anything is pulled."""
-    parts = []
-    for record in sorted(crds_root().glob(f"*/*/{MANIFEST}")):
-        if record.parent.name.startswith("."):
-            continue
-        with contextlib.suppress(OSError):
-            info = record.stat()
-            parts.append(f"{record}:{info.st_size}:{info.st_mtime_ns}")
-    return sha256_hex("\n".join(parts).encode())[:16] if parts else ""
-
-
 def repository_sources(root: Path | None) -> SchemaSources:
     """For ``validate PATH``: the versions the environments of repository ``root`` pin, where
     they agree (no repository, nothing pulled or pins that differ: the built-ins, said why)."""
-    from .environment import available_environments, load_environment
-
     if root is None:
         return SchemaSources(reason="not in a labgen repository, so no pinned versions; "
                              "--crds loads CRDs you have")
     if not crds_root().is_dir():
         return SchemaSources(reason=f"nothing pulled into {crds_root()}; `labgen crds pull "
                              "--all` fetches the pinned versions' CRDs")
+    from .environment import available_environments, load_environment
+
     versions: dict[str, set[str]] = {}
     for name in available_environments(root):
         try:

@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from .components import HostGrant, host_access_grants
-from .crd_cache import CrdEntry
 from .manifests import Document, item_path
+
+if TYPE_CHECKING:
+    from .crd_cache import CrdEntry
 
 Severity = Literal["error", "warning"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning")

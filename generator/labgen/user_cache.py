@@ -7,6 +7,7 @@ absolute path, as the XDG base directory specification says). Pulled CRDs live i
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from pathlib import Path
@@ -15,8 +16,10 @@ from .errors import InputError
 
 XDG_CACHE_ENV = "XDG_CACHE_HOME"
 CRDS_CACHE_ENV = "LABGEN_CRDS_CACHE"
-#: Below the cache folder: pulled CRDs, one folder per source and version.
+#: Below the cache folder: pulled CRDs, one folder per source and version, each with its
+#: record (written last, so an entry without it is no entry).
 CRDS_DIR = "crds"
+CRDS_RECORD = "CRDS.json"
 #: A source (``istio``, ``argocd``, a chart's name) and a version: one path component each.
 _COMPONENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,99}")
 
@@ -41,3 +44,18 @@ def crd_entry_dir(source: str, version: str) -> Path:
             raise InputError(f"CRD {what} {value!r} cannot name a cache folder; use letters, "
                              "digits, '.', '_', '+' and '-'")
     return crds_root() / source / version
+
+
+def crds_stamp() -> str:
+    """Names, sizes and times of every pulled entry's record ("" when there is none): it
+    changes whenever something is pulled, so the render cache knows (cheap: nothing is read)."""
+    parts = []
+    for record in sorted(crds_root().glob(f"*/*/{CRDS_RECORD}")):
+        if record.parent.name.startswith("."):  # a pull still staging (or killed)
+            continue
+        try:
+            info = record.stat()
+        except OSError:
+            continue
+        parts.append(f"{record}:{info.st_size}:{info.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16] if parts else ""

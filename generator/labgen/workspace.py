@@ -77,13 +77,13 @@ class Workspace:
 
     @cached_property
     def cache(self) -> RenderCache:
-        from .crd_cache import cache_stamp
         from .helm_engine import engine_identity
         from .render_cache import RenderCache
+        from .user_cache import crds_stamp
 
         identity = (engine_identity(self._helm_binary) if self._engine is None
                     else engine_identity(getattr(self._engine, "binary", None)))
-        return RenderCache(self.root, identity + cache_stamp())  # pulled CRDs validate too
+        return RenderCache(self.root, identity + crds_stamp())  # pulled CRDs validate too
 
     def schema_sources(self, env: Environment) -> SchemaSources:
         """Which of the versions ``env`` pins validate with pulled CRDs (verified once per

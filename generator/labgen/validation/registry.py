@@ -20,13 +20,15 @@ import json
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..crd_cache import CrdEntry
 from .compiler import Check, RefResolver, compile_schema
 from .crds import CrdSchemas, crd_schemas, load_crd_schemas
 from .kube_schemas import core_check
 from .schemas import builtin_definitions, builtin_kinds, builtin_schema
+
+if TYPE_CHECKING:
+    from ..crd_cache import CrdEntry
 
 
 @cache
