@@ -102,6 +102,10 @@ def one_error_line(result: Result) -> str:
     return lines[0]
 
 
+def _line_of(file: Path, text: str) -> int:
+    return file.read_text(encoding="utf-8").splitlines().index(text) + 1
+
+
 def leftovers(cache: Path) -> list[Path]:
     return [p for p in cache.rglob("*") if p.is_dir() and p.name.startswith(".")]
 
@@ -221,7 +225,15 @@ def test_a_version_missing_from_the_index_is_refused(run: Invoke, lab: Path, rep
     assert not cache.exists() or leftovers(cache) == []
     argo = one_error_line(pull(run, lab, repo, "--argocd-version", "v9.9.9"))
     assert argo.startswith("error: argo-cd app version v9.9.9 is not in the Helm repository")
-    assert "(newest there: v3.5.1, v3.4.0)" in argo
+    assert argo.endswith("(newest there: v3.5.1, v3.4.0); fix --argocd-version or --argocd-repo")
+    kind_file = lab / "environments" / "kind.yaml"
+    kind_file.write_text(kind_file.read_text(encoding="utf-8").replace(
+        "istio:\n", 'istio:\n  version: "1.30.3"\n', 1) + "argocd:\n  version: v3.6.0\n",
+        encoding="utf-8")
+    kind = one_error_line(pull(run, lab, repo, "--env", "kind"))
+    assert kind.endswith("(newest there: v3.5.1, v3.4.0); fix argocd.version "
+                         "(environments/kind.yaml:NN) or --argocd-repo".replace("NN", str(
+                             _line_of(lab / "environments/kind.yaml", "  version: v3.6.0"))))
 
 
 def test_unreachable_repository_and_unknown_environment(run: Invoke, lab: Path, repo: Repo,

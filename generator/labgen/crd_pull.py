@@ -71,7 +71,7 @@ def _where(env: Environment, *key: str) -> str:
     """``file:line`` where ``key`` is set for ``env`` (its own file when it is a default)."""
     file, line = env.layers.locate(key) if env.layers else (env.files[-1], None)
     file = file or env.files[-1]
-    return f"{file}:{line}" if line else f"{file}, not set"
+    return f"{file}:{line}" if line else f"the default; set it in {file}"
 
 
 def argocd_source(version: str, repo_url: str = ARGO_HELM_URL, fix: str = "") -> ChartSource:
