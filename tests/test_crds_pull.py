@@ -214,6 +214,18 @@ def test_digest_mismatch_is_refused_and_nothing_cached(run: Invoke, lab: Path, r
                         r"[0-9a-f]{16}\.\.\., not the [0-9a-f]{16}\.\.\. its index lists; nothing "
                         r"was cached \(a changed or corrupted download\)", line), line
     assert not (cache / "istio").exists() or list((cache / "istio").iterdir()) == []
+    undigested = tmp_path / "undigested"
+    shutil.copytree(repo.folder, undigested)
+    index = undigested / "index.yaml"
+    index.write_text(re.sub(r"(?m)^\s*digest: .*\n", "", index.read_text()))
+    with serve(undigested) as url:
+        (lab / "environments" / "base.yaml").write_text(re.sub(
+            r"chartRepoURL: .*", f"chartRepoURL: {url}",
+            (lab / "environments" / "base.yaml").read_text()))
+        line = one_error_line(pull(run, lab, repo, "--env", "oke"))
+    assert line == (f"error: the index of {url} lists no sha256 digest for base 1.30.3: labgen "
+                    "pulls only charts it can check")
+    assert not (cache / "istio").exists() or list((cache / "istio").iterdir()) == []
 
 
 def test_a_version_missing_from_the_index_is_refused(run: Invoke, lab: Path, repo: Repo,
@@ -266,6 +278,11 @@ def test_a_tampered_cache_is_refused_then_replaced(run: Invoke, lab: Path, repo:
     again = pull(run, lab, repo, "--env", "oke")
     assert again.stdout.startswith("Istio 1.30.3: 15 CRDs replaced a changed cache entry")
     assert run("validate", "--root", str(lab), "--env", "oke").exit_code == 0
+    record = cache / "istio/1.30.3/CRDS.json"
+    record.write_text("{not json")
+    damaged = one_error_line(run("validate", "--root", str(lab), "--env", "oke"))
+    assert damaged == (f"error: {record}: damaged record of pulled CRDs; pull it again (labgen "
+                       f"crds pull) or delete {record.parent}")
 
 
 def test_any_chart_with_a_crds_folder(run: Invoke, lab: Path, repo: Repo, cache: Path) -> None:
