@@ -27,11 +27,13 @@ from labgen.tree_writer import KILL_ENV, OWNED, STEPS_ENV, leftover_staging, wri
 
 if TYPE_CHECKING:
     from conftest import Invoke
+    from labgen.helm_engine import EmbeddedHelm
 
 OLD = {"root.yaml": "kind: Application\n", "apps/a.yaml": "a: 1\n", "apps/b.yaml": "b: 1\n",
-       "values.yaml": "x: 1\n", "manifests/m.yaml": "m: 1\n"}
+       "values.yaml": "x: 1\n", "manifests/m.yaml": "m: 1\n", "old/deep/x.yaml": "x: 1\n",
+       "q": "a file\n"}
 NEW = {"root.yaml": "kind: Application\n", "apps/a.yaml": "a: 2\n", "apps/c.yaml": "c: 2\n",
-       "values.yaml": "x: 2\n", "README.md": "new\n"}
+       "values.yaml": "x: 2\n", "README.md": "new\n", "q/r.yaml": "r: 2\n"}
 
 
 def snapshot(target: Path) -> dict[str, object]:
@@ -307,30 +309,125 @@ def test_a_scenario_edit_on_a_read_only_file_system_changes_nothing(lab: Path, r
     assert (snapshot(lab / "gitops"), (environments / "kind.yaml").read_bytes()) == before
 
 
-def test_sigkill_during_an_in_place_update_is_finished_by_the_next_writer(tmp_path: Path) -> None:
-    """A tree on its own device cannot be swapped: each file is old or new after a kill
-    (never a torn file), foreign entries stay, and the next writer completes the tree."""
+def _labgen_state(target: Path) -> dict[str, object]:
+    """The tree without the person's entries and without labgen's hidden staging."""
+    return {rel: value for rel, value in snapshot(target).items()
+            if rel not in FOREIGN and not rel.startswith(".labgen-staging")}
+
+
+def _fresh(target: Path, files: dict[str, str]) -> dict[str, object]:
+    """Empty the mounted tree, render ``files`` into it, add a person's things: their snapshot."""
+    subprocess.run(["sh", "-c", f"rm -rf {target}/* {target}/.[!.]*"], check=True)
+    write_tree(target, files)
+    return add_foreign(target)
+
+
+def _next_command(root: Path, index: int) -> None:
+    """The next labgen command after a kill: a writer (any) or a reader (check, validate)."""
+    if index % 2:
+        with repo_lock(root, shared=True):
+            pass
+    else:
+        with repo_lock(root):
+            pass
+
+
+def test_sigkill_during_an_in_place_update_rolls_forward_or_back(tmp_path: Path) -> None:
+    """A tree on its own device is updated through a journal: after a SIGKILL at any step and
+    the next labgen command (writer or reader), the tree is the old render or the new one,
+    byte for byte (ownership file and folders included), and no foreign byte changed."""
     root = tmp_path / "repo"
     target = root / "gitops" / "lab"
     with mounted(target, "-t", "tmpfs", "-o", "size=4m", "tmpfs"):
-        write_tree(target, OLD)
-        add_foreign(target)
+        _fresh(target, OLD)
+        old_state = _labgen_state(target)
         log = tmp_path / "steps.log"
         assert _write_in_child(target, NEW, {STEPS_ENV: str(log)}) == 0
-        steps = [s for s in log.read_text().split() if s.startswith(("in-place:", "after-"))]
-        assert "in-place:owned-both" in steps
-        print(f"\n{len(steps)} in-place kill points")
-        new_files = {rel: text.encode() for rel, text in NEW.items()}
-        old_files = {rel: text.encode() for rel, text in OLD.items() if rel != "manifests/m.yaml"}
-        for step in steps:
-            subprocess.run(["sh", "-c", f"rm -rf {target}/* {target}/.[!.]*"], check=True)
-            write_tree(target, OLD)
-            foreign = add_foreign(target)
+        new_state = _labgen_state(target)
+        steps = log.read_text().split()
+        assert steps[-3:] == ["in-place:.labgen-owned", "after-swap", "cleaned"]
+        committed = steps.index("in-place:journal")
+        assert "staged:apps/c.yaml" in steps[:committed]
+        assert "in-place:removed:apps/b.yaml" in steps[committed:]
+        assert "old" in old_state and "old" not in new_state  # a folder labgen's files leave
+        outcomes = []
+        for index, step in enumerate(steps):
+            foreign = _fresh(target, OLD)
             assert _write_in_child(target, NEW, {KILL_ENV: step}) == -9, step
-            for rel, data in labgen_files(target).items():
-                assert data in (new_files.get(rel), old_files.get(rel)), (step, rel)
+            seen = _labgen_state(target)  # what Argo CD or git would read before any labgen
+            if index < committed:
+                assert seen == old_state, step
+            for rel, value in seen.items():
+                assert value in (old_state.get(rel), new_state.get(rel)), (step, rel)
+            staged = [p.name for p in (target / ".labgen-staging").rglob("*")]
+            assert not [n for n in staged if n.endswith((".yaml", ".yml", ".json"))], staged
+            _next_command(root, index)
+            after = _labgen_state(target)
+            assert after == (old_state if index < committed else new_state), step
             assert {rel: v for rel, v in snapshot(target).items() if rel in FOREIGN} == foreign
-            with repo_lock(root):
-                write_tree(target, NEW)
-            assert labgen_files(target) == new_files, step
-            assert not (target / ".labgen-staging").exists()
+            if (target / ".labgen-staging").exists():  # a reader after a kill before the commit
+                assert index % 2 and index < committed, step
+                assert leftover_staging(target.parent) == [target / ".labgen-staging"]
+                _next_command(root, 0)  # labgen check reported it; the next writer removes it
+                assert _labgen_state(target) == old_state
+            assert not (target / ".labgen-staging").exists(), step
+            outcomes.append("old" if after == old_state else "new")
+        assert {"old", "new"} == set(outcomes)
+        print(f"\n{len(steps)} in-place kill points ({committed} before the commit record)")
+
+
+def test_an_interrupted_in_place_update_is_finished_by_check_or_refused(
+        lab: Path, run: Invoke, engine: EmbeddedHelm) -> None:
+    """The CLI: a render killed after its commit record leaves a mix; ``labgen check`` (a
+    reader) finishes it; when it cannot (read-only), it says so: exit 2, one line."""
+    tree = lab / "gitops" / "kind"
+    with mounted(tree, "-t", "tmpfs", "-o", "size=4m", "tmpfs"):
+        assert run("render", "--env", "kind", "--root", str(lab)).exit_code == 0
+        _change_scenario(lab)
+        proc = subprocess.run([sys.executable, "-m", "labgen", "render", "--env", "kind",
+                               "--root", str(lab)], capture_output=True, check=False,
+                              env={**os.environ, KILL_ENV: "in-place:values.yaml"})
+        assert proc.returncode == -9
+        assert "all-v3" in (tree / "values.yaml").read_text()  # the mix a raw reader sees
+        assert (tree / OWNED).read_bytes() != _owned_of_render(lab, engine)
+        subprocess.run(["git", "init", "-q", str(lab)], check=True)
+        status = subprocess.run(["git", "-C", str(lab), "status", "--porcelain",
+                                 "--untracked=all"], capture_output=True, text=True,
+                                check=True).stdout
+        assert "gitops/kind/.labgen-staging" not in status  # the journal is hidden from git
+        assert "gitops/kind/values.yaml" in status
+        subprocess.run(["mount", "-o", "remount,ro", str(tree)], check=True)
+        result = run("check", "--env", "kind", "--root", str(lab))
+        assert result.exit_code == 2
+        assert result.stderr == (
+            f"error: {tree}: an update of this tree was interrupted and labgen cannot finish it "
+            "now (Read-only file system); run labgen render (it completes the update) once "
+            "that is fixed\n")
+        subprocess.run(["mount", "-o", "remount,rw", str(tree)], check=True)
+        result = run("check", "--env", "kind", "--root", str(lab))
+        assert result.exit_code == 0, result.stdout + result.stderr
+        assert not (tree / ".labgen-staging").exists()
+        assert (tree / OWNED).read_bytes() == _owned_of_render(lab, engine)
+        assert run("render", "--env", "kind", "--root", str(lab)).stdout.endswith(
+            "up to date\n")
+        env_file = lab / "environments" / "kind.yaml"  # again, read by validate PATH
+        env_file.write_text(env_file.read_text().replace("scenario: all-v3", "scenario: random"))
+        proc = subprocess.run([sys.executable, "-m", "labgen", "render", "--env", "kind",
+                               "--root", str(lab)], capture_output=True, check=False,
+                              env={**os.environ, KILL_ENV: "in-place:journal"})
+        assert proc.returncode == -9 and (tree / ".labgen-staging").exists()
+        result = run("validate", str(tree), "--root", str(lab))
+        assert result.exit_code == 0, result.output
+        assert not (tree / ".labgen-staging").exists()
+        assert (tree / OWNED).read_bytes() == _owned_of_render(lab, engine)
+
+
+def _owned_of_render(lab: Path, engine: EmbeddedHelm) -> bytes:
+    """The ownership file of the environment's current render (rendered in memory)."""
+    from labgen.render import render_environment
+    from labgen.tree_plan import owned_manifest
+
+    rendered = render_environment(lab, "kind", engine)
+    prefix = f"{rendered.tree_dir}/"
+    files = {path[len(prefix):]: text for path, text in rendered.tree.items()}
+    return owned_manifest(files).encode()

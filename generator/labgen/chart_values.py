@@ -62,7 +62,8 @@ def render_lab(root: Path, env: Environment, participant: ParticipantEnvironment
     text = values_file_text(env, values, cluster=participant.name if participant else None)
     key = (target.spec.namespaces.apps, json.dumps(values, sort_keys=True))
     if memo is None or key not in memo:
-        parsed = parse_documents(render_umbrella(root, target, text, engine))
+        parsed = parse_documents(render_umbrella(root, target, text, engine,
+                                                 cluster=participant.name if participant else None))
         if memo is None:
             memo = {}
         memo[key] = parsed
@@ -155,10 +156,11 @@ def values_file_text(env: Environment, values: dict[str, Any], cluster: str | No
     return header + dump(values)
 
 
-def render_umbrella(root: Path, env: Environment, values_text: str, engine: HelmEngine) -> dict[str, str]:
+def render_umbrella(root: Path, env: Environment, values_text: str, engine: HelmEngine,
+                    cluster: str | None = None) -> dict[str, str]:
     """The umbrella chart rendered for ``env`` from a values file's own text, as Argo CD
     does, keyed by repository path (``charts/olympic-lab/charts/x/templates/y.yaml``) so
-    that findings point at real files."""
+    that findings point at real files (Helm's refusal names workshop ``cluster``)."""
     from .structure_guard import guard
 
     def render(values: Any) -> dict[str, str]:
@@ -168,11 +170,10 @@ def render_umbrella(root: Path, env: Environment, values_text: str, engine: Helm
     values = safe_load(values_text)
     try:
         rendered = render(values)
-    except HelmError as exc:
-        if env.spec.helm_values is None:
-            raise
-        raise HelmError(f"{exc.message} (helmValues of {env.files[-1]} or its layers reach the "
-                        "chart as written: check them)") from None
+    except HelmError as exc:  # blamed on the environment key that set the value
+        from .helm_blame import blame
+
+        raise blame(env, exc, cluster=cluster) from None
     parent = CHART_PATH.rpartition("/")[0]
     guard(rendered, values, render, env.files[-1], prefix=f"{parent}/")
     return {f"{parent}/{path}": text for path, text in rendered.items()}

@@ -45,26 +45,41 @@ def available_environments(root: Path) -> list[str]:
 
     Reads no YAML: a layer is told by its top-level ``abstract: true`` line, so one broken
     file does not stop commands about the others (the file's own errors come when it loads).
+    A file whose name cannot be an environment's stops the listing (InputError).
     """
     found = []
+    for name, problem in listing(root):
+        if problem is not None:
+            raise problem
+        found.append(name)
+    return found
+
+
+def listing(root: Path) -> list[tuple[str, InputError | None]]:
+    """Every renderable environment file's name, with what is wrong with its name (a
+    ``.yml`` suffix, characters an environment name cannot have) or None; for
+    ``labgen envs``, which lists each file whatever state it is in."""
+    found: list[tuple[str, InputError | None]] = []
     for path in sorted((root / ENV_DIR).glob("*.y*ml")):
         if path.suffix == ".yml":
-            raise InputError("environment files end in .yaml; rename it", file=display(root, path))
-        if path.suffix != ".yaml":
+            found.append((printable(path.name), InputError(
+                "environment files end in .yaml; rename it", file=display(root, path))))
+        elif path.suffix != ".yaml" or path.is_dir():
             continue
-        if not NAME.fullmatch(path.stem):
-            raise InputError(f"'{printable(path.stem)}' is not an environment name; rename the "
-                             "file with lowercase letters, digits and '-'",
-                             file=display(root, path))
-        if path.is_dir():
-            continue
-        try:
-            head = read_regular(path, display(root, path))
-        except InputError:
-            head = b""  # listed; its own error comes when a command needs it
-        if not _ABSTRACT.search(head):
-            found.append(path.stem)
+        elif not NAME.fullmatch(path.stem):
+            found.append((printable(path.stem), InputError(
+                f"'{printable(path.stem)}' is not an environment name; rename the file with "
+                "lowercase letters, digits and '-'", file=display(root, path))))
+        elif not _ABSTRACT.search(_head(root, path)):
+            found.append((path.stem, None))
     return found
+
+
+def _head(root: Path, path: Path) -> bytes:
+    try:
+        return read_regular(path, display(root, path))
+    except InputError:
+        return b""  # listed; its own error comes when a command needs it
 
 
 def environment_file(root: Path, name: str) -> Path:

@@ -8,16 +8,43 @@ traceback.
 
 from __future__ import annotations
 
+import re
 
-def printable(text: str, limit: int = 200) -> str:
+#: The most characters of one value (a name, a key, a string from a file) any message
+#: shows: input errors, findings in every report format, Helm's refusals.
+VALUE_CHARS = 200
+#: The most characters of one whole message line.
+LINE_CHARS = 2000
+#: What a message quotes ('x', "x") or runs on without a space: the values in it.
+_VALUES = re.compile(r"'[^']*'|\"[^\"]*\"|\S+")
+
+
+def printable(text: str, limit: int = VALUE_CHARS) -> str:
     """``text`` for a message: control characters escaped, at most ``limit`` characters."""
     out = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
     return out if len(out) <= limit else out[: limit - 3] + "..."
 
 
-def one_line(text: str, limit: int = 2000) -> str:
+def one_line(text: str, limit: int = LINE_CHARS) -> str:
     """``text`` safe for one terminal line: control characters escaped, at most ``limit``."""
     return printable(text, limit)
+
+
+def capped(text: str) -> str:
+    """A composed message made safe: control characters escaped, every value in it (quoted,
+    or a run without spaces) cut to :data:`VALUE_CHARS`, the whole to :data:`LINE_CHARS`."""
+    if len(text) <= VALUE_CHARS and text.isprintable():
+        return text  # the common case, untouched
+    escaped = printable(text, LINE_CHARS * 4)
+
+    def cut(match: re.Match[str]) -> str:
+        value = match[0]
+        if len(value) <= VALUE_CHARS:
+            return value
+        quote = value[0] if value[0] in "'\"" and value[-1] == value[0] else ""
+        return f"{quote}{value[len(quote):VALUE_CHARS - 3 - len(quote)]}...{quote}"
+
+    return one_line(_VALUES.sub(cut, escaped))
 
 
 class LabgenError(Exception):

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from .components import HostGrant, host_access_grants
+from .errors import capped, printable
 from .manifests import Document, item_path
 
 if TYPE_CHECKING:
@@ -40,6 +41,15 @@ class Finding:
     #: The reason it was accepted ("" when it was not): acknowledged findings are listed
     #: apart, never fail a run and are not raised by ``strict``.
     acknowledged: str = ""
+
+    def __post_init__(self) -> None:
+        # Values from the documents reach every report: escaped and cut (errors.capped);
+        # the key path is made of the documents' keys: one value, cut as a whole.
+        for name in ("file", "path", "message", "acknowledged"):
+            value = getattr(self, name)
+            safe = printable(value) if name == "path" else capped(value)
+            if safe != value:
+                object.__setattr__(self, name, safe)
 
     @classmethod
     def at(cls, doc: Document, path: str, rule: str, severity: Severity, message: str) -> Finding:

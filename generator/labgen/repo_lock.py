@@ -4,13 +4,15 @@ Every command that writes (``render``, scenario edits, ``bootstrap --apply-to``)
 runs inside :func:`repo_lock`; a second writer waits up to
 ``LABGEN_LOCK_TIMEOUT`` seconds (default 5), then stops with exit code 2 naming
 the holder (its pid and command, which the holder writes into the lock file).
-Readers of ``gitops/`` (``check``) take the lock shared, so they never look at a
-tree while a writer swaps it. The kernel drops the lock when its process dies,
+Readers of ``gitops/`` (``check``, ``validate PATH``) take the lock shared, so they
+never look at a tree while a writer swaps it; one that finds an in-place update a
+killed writer committed but did not finish takes the lock exclusively for a moment
+and finishes it first (:mod:`labgen.tree_journal`). The kernel drops the lock when its process dies,
 even by SIGKILL: there is no stale lock to clean up.
 
 The lock is re-entrant within one process (a scenario edit re-renders under the
-lock it already holds). On taking it exclusively the writer first removes what
-an interrupted writer left behind (staging folders, see
+lock it already holds). On taking it exclusively the writer first finishes or removes what
+an interrupted writer left behind (journals and staging folders, see
 :func:`labgen.tree_writer.clean_staging`).
 """
 
@@ -171,11 +173,14 @@ def repo_lock(root: Path, *, shared: bool = False, command: str | None = None) -
         raise RuntimeError("repo_lock: cannot take the write lock while holding it shared")
     fd = _open_lock(root, shared)
     if fd is None:
+        _refuse_interrupted(root)
         yield
         return
     lock_path = root / CACHE_DIR / LOCK_FILE
     try:
         _acquire(fd, shared, lock_path)
+        if shared:
+            _finish_interrupted(fd, root, lock_path)
         _HELD[key] = [fcntl.LOCK_SH if shared else fcntl.LOCK_EX, 1]
         if not shared:
             _write_holder(fd, f"{os.getpid()} {command or describe_command()}\n")
@@ -190,6 +195,33 @@ def repo_lock(root: Path, *, shared: bool = False, command: str | None = None) -
                 _write_holder(fd, "")
     finally:
         os.close(fd)  # releases the lock
+
+
+def _refuse_interrupted(root: Path) -> None:
+    """A reader that cannot lock (a read-only checkout) refuses a tree a writer left half-way."""
+    from .tree_journal import INTERRUPTED, pending
+
+    for tree in pending(root / layout.GITOPS_DIR):
+        raise InputError(INTERRUPTED.format(why="labgen cannot write this repository"),
+                         file=str(tree))
+
+
+def _finish_interrupted(fd: int, root: Path, lock_path: Path) -> None:
+    """A reader holding the shared lock: if a killed writer left an in-place update
+    committed but not applied, take the lock exclusively for a moment and finish it
+    (:func:`labgen.tree_journal.recover`), so no reader ever sees that mix."""
+    from .tree_journal import pending, recover
+
+    trees = pending(root / layout.GITOPS_DIR)
+    if not trees:
+        return
+    fcntl.flock(fd, fcntl.LOCK_UN)
+    _acquire(fd, False, lock_path)  # LockBusy (exit 2) names a writer that holds it too long
+    try:
+        for tree in trees:
+            recover(tree)  # InputError (exit 2): "an update was interrupted ..."
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_SH)  # back to a reader
 
 
 def _write_holder(fd: int, text: str) -> None:

@@ -189,6 +189,8 @@ class EnvironmentInfo:
     description: str
     #: Other renderable environments this one extends: changing them changes it too.
     built_on: tuple[str, ...] = ()
+    #: Why it cannot be loaded (one line), or None: a broken file is listed, not fatal.
+    error: str | None = None
 
 
 @dataclass(frozen=True)

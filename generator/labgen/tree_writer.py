@@ -12,8 +12,8 @@
   run was killed, by the next writer), then swapped in with one atomic
   ``renameat2(RENAME_EXCHANGE)``: a crash leaves the previous tree or the new
   one, never a mix. A tree on its own file system (a mount point cannot be
-  renamed) is updated in place, file by file through renames on its own
-  device, with an ownership file listing old and new hashes while it runs.
+  renamed) is updated in place through a journal with roll-forward
+  (:mod:`labgen.tree_journal`).
 * Unchanged files are hard-linked from the old tree, so their modification
   times stay; a render that changes nothing writes nothing at all.
 
@@ -32,30 +32,24 @@ from pathlib import Path
 
 from . import tree_plan
 from .errors import InputError
+from .tree_journal import (
+    KILL_ENV,
+    STEPS_ENV,
+    recover,
+    remove_staging_root,
+    staging_root,
+    write_in_place,
+)
+from .tree_journal import step as _step
 from .tree_plan import Plan, WriteResult, digest, owned_manifest
-from .tree_scan import HEADER, OWNED, STAGING_DIR, STAGING_MARKER, is_staging, read_ownership, scan
+from .tree_scan import OWNED, STAGING_DIR, is_staging, read_ownership, scan
 
-__all__ = ["FAULT_ENV", "OWNED", "WriteResult", "clean_staging", "digest", "existing_files",
-           "foreign_files", "owned_manifest", "plan", "read_owned", "read_text", "write_tree"]
+__all__ = ["FAULT_ENV", "KILL_ENV", "OWNED", "STEPS_ENV", "WriteResult", "clean_staging",
+           "digest", "existing_files", "foreign_files", "owned_manifest", "plan", "read_owned",
+           "read_text", "write_tree"]
 
 #: Tests set this to a file name: the writer exits (code 70) right after staging that file.
 FAULT_ENV = "LABGEN_FAULT_AFTER_STAGING"
-#: Tests set this to a step name (see :func:`_step`): the writer SIGKILLs itself there.
-KILL_ENV = "LABGEN_FAULT_KILL_AT"
-#: Tests set this to a file: the writer appends the name of each step it reaches.
-STEPS_ENV = "LABGEN_FAULT_STEPS"
-
-
-def _step(name: str) -> None:
-    """A write step, for fault injection (no effect unless the test variables are set)."""
-    log = os.environ.get(STEPS_ENV)
-    if log:
-        with open(log, "a", encoding="utf-8") as handle:
-            handle.write(name + "\n")
-    if os.environ.get(KILL_ENV) == name:
-        import signal
-
-        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def read_owned(target: Path) -> dict[str, str]:
@@ -104,7 +98,7 @@ def write_tree(target: Path, files: Mapping[str, str]) -> WriteResult:
         if not target.exists() or os.lstat(target).st_dev == os.lstat(target.parent).st_dev:
             _write_swapped(target, todo)
         else:
-            _write_in_place(target, todo)
+            write_in_place(target, todo)
     except OSError as exc:
         raise InputError(_os_message(exc), file=str(target)) from None
     return todo.result
@@ -118,41 +112,16 @@ def _os_message(exc: OSError) -> str:
             f"unchanged: {hint} and render again")
 
 
-def _staging_root(parent: Path) -> Path:
-    container = parent / STAGING_DIR
-    if (container.exists() or container.is_symlink()) and not is_staging(container):
-        raise InputError("is in the way of labgen's staging folder (it is not labgen's); move "
-                         "it away", file=str(container))
-    container.mkdir(exist_ok=True)
-    ignore = container / ".gitignore"
-    try:
-        if not ignore.exists():
-            ignore.write_text(STAGING_MARKER, encoding="utf-8")
-    except OSError:
-        _remove_staging_root(container)
-        raise
-    return container
-
-
-def _remove_staging_root(container: Path) -> None:
-    try:
-        if {p.name for p in container.iterdir()} <= {".gitignore"}:
-            (container / ".gitignore").unlink(missing_ok=True)
-            container.rmdir()
-    except OSError:
-        pass  # the next writer cleans up; labgen check reports it meanwhile
-
-
 def clean_staging(gitops: Path) -> None:
-    """Remove what interrupted writers left in ``gitops/`` (call holding the write lock)."""
+    """Finish the committed in-place updates interrupted writers left in ``gitops/`` and
+    remove their staging folders (call holding the write lock)."""
     if not gitops.is_dir() or gitops.is_symlink():
         return
-    leftovers = [gitops / STAGING_DIR]
-    leftovers += [p / STAGING_DIR for p in gitops.iterdir()
-                  if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")]
-    for folder in leftovers:
-        if is_staging(folder):
-            shutil.rmtree(folder, ignore_errors=True)
+    for tree in gitops.iterdir():
+        if tree.is_dir() and not tree.is_symlink() and not tree.name.startswith("."):
+            recover(tree)  # InputError when the update cannot be finished now
+    if is_staging(gitops / STAGING_DIR):  # a swap is atomic: its staging is only leftovers
+        shutil.rmtree(gitops / STAGING_DIR, ignore_errors=True)
 
 
 def leftover_staging(gitops: Path) -> list[Path]:
@@ -165,15 +134,13 @@ def leftover_staging(gitops: Path) -> list[Path]:
     return [folder for folder in found if folder.exists() and is_staging(folder)]
 
 
-def _stage(staging: Path, todo: Plan, only_changed: bool) -> None:
-    """Fill ``staging`` with the new tree (``only_changed``: just the files labgen writes)."""
-    for rel in todo.empty_dirs if not only_changed else ():
+def _stage(staging: Path, todo: Plan) -> None:
+    """Fill ``staging`` with the new tree."""
+    for rel in todo.empty_dirs:
         (staging / rel).mkdir(parents=True, exist_ok=True)
         _step(f"carried:{rel}/")
     for rel, text in sorted(todo.full.items()):
         keep = todo.keep.get(rel)
-        if only_changed and keep is not None:
-            continue
         dest = staging / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
         if keep is not None:
@@ -184,7 +151,7 @@ def _stage(staging: Path, todo: Plan, only_changed: bool) -> None:
         if os.environ.get(FAULT_ENV) == rel:
             os._exit(70)  # fault injection for the crash test: die mid-render
         _step(f"staged:{rel}")
-    for rel, entry in sorted(todo.carry.items()) if not only_changed else ():
+    for rel, entry in sorted(todo.carry.items()):
         dest = staging / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
         _link_or_copy(entry.path, dest)
@@ -207,7 +174,7 @@ def _link_or_copy(source: Path, dest: Path) -> None:
 
 def _write_swapped(target: Path, todo: Plan) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    container = _staging_root(target.parent)
+    container = staging_root(target.parent)
     for leftover in container.glob(f"{glob.escape(target.name)}.*"):  # a killed run's (we hold the lock)
         if leftover.is_dir() and not leftover.is_symlink():
             shutil.rmtree(leftover, ignore_errors=True)
@@ -216,54 +183,14 @@ def _write_swapped(target: Path, todo: Plan) -> None:
         staging.mkdir()
         if target.is_dir():
             os.chmod(staging, target.stat().st_mode & 0o7777)
-        _stage(staging, todo, only_changed=False)
+        _stage(staging, todo)
         _step("before-swap")
         _swap(staging, target)
         _step("after-swap")
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # the new tree's leftovers or the old tree
-        _remove_staging_root(container)
+        remove_staging_root(container)
     _step("cleaned")
-
-
-def _write_in_place(target: Path, todo: Plan) -> None:
-    """A tree on its own device: rename file by file within it; ownership lists both states."""
-    container = _staging_root(target)
-    staging = container / f"{os.getpid()}.{secrets.token_hex(4)}"
-    try:
-        staging.mkdir()
-        _stage(staging, todo, only_changed=True)
-        union = {rel: set(shas) for rel, shas in read_ownership(target).hashes.items()}
-        for rel, text in todo.full.items():
-            if rel != OWNED:
-                union.setdefault(rel, set()).add(digest(text))
-        lines = sorted(f"{sha}  {rel}\n" for rel, shas in union.items() for sha in shas)
-        (staging / ".owned-both").write_text(HEADER + "".join(lines), encoding="utf-8")
-        os.replace(staging / ".owned-both", target / OWNED)
-        _step("in-place:owned-both")
-        for rel in sorted(todo.result.changed):
-            if rel != OWNED:
-                (target / rel).parent.mkdir(parents=True, exist_ok=True)
-                os.replace(staging / rel, target / rel)
-                _step(f"in-place:{rel}")
-        for rel in todo.result.removed:
-            (target / rel).unlink(missing_ok=True)
-            _prune_empty_parents(target, rel)
-        os.replace(staging / OWNED, target / OWNED)
-        _step("after-swap")
-    finally:
-        shutil.rmtree(container, ignore_errors=True)
-    _step("cleaned")
-
-
-def _prune_empty_parents(target: Path, rel: str) -> None:
-    parent = (target / rel).parent
-    while parent != target:
-        try:
-            parent.rmdir()
-        except OSError:
-            return
-        parent = parent.parent
 
 
 _RENAME_EXCHANGE = 2

@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Literal, TypeVar, get_args, get_origin
 
 from . import value_formats
-from .errors import InputError, InputErrors, printable
+from .errors import VALUE_CHARS, InputError, InputErrors, printable
 from .yaml_io import KeyPath
 
 T = TypeVar("T")
@@ -235,20 +235,20 @@ def _kind(value: Any) -> str:
 
 
 def _shown(value: Any) -> str:
-    """A value in a message: at most ~80 characters, control characters escaped."""
-    return f"'{printable(value, 80)}'" if isinstance(value, str) else _short_repr(value)
+    """A value in a message: at most VALUE_CHARS characters, control characters escaped."""
+    return f"'{printable(value)}'" if isinstance(value, str) else _short_repr(value)
 
 
 def _short_repr(value: Any) -> str:
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**60:
         return f"an integer of {len(str(abs(value)))} digits"
     if isinstance(value, str):
-        return printable(repr(value[:100]), 80)
+        return printable(repr(value[:VALUE_CHARS]))
     text = repr(value) if not isinstance(value, dict | list) or len(value) < 10 else ""
-    if len(text) > 80 or not text:
+    if len(text) > VALUE_CHARS or not text:
         return "{...}" if isinstance(value, dict) else "[...]" if isinstance(value, list) \
-            else printable(text, 80)
-    return printable(text, 80)
+            else printable(text)
+    return printable(text)
 
 
 def _freeze(value: Any) -> Any:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import layout
-from .errors import FindingsError, InputError, InputErrors
+from .errors import FindingsError, InputError, InputErrors, LabgenError
 from .results import (
     AccessReport,
     Bootstrap,
@@ -162,12 +162,23 @@ class Workspace:
     # --- use cases ------------------------------------------------------------------------
 
     def environments(self) -> list[EnvironmentInfo]:
-        """Every renderable environment and the files it is made of."""
-        from .environment import available_environments, load_environment
+        """Every renderable environment and the files it is made of; one that cannot be
+        loaded is listed with its error (the first line of it), the others as usual."""
+        from .env_files import input_files, listing
+        from .environment import load_environment
 
         out = []
-        for name in available_environments(self.root):
-            env = load_environment(self.root, name)
+        for name, problem in listing(self.root):
+            try:
+                if problem is not None:
+                    raise problem
+                env = load_environment(self.root, name)
+            except LabgenError as exc:
+                first = exc.message.split("\nerror: ")
+                more = f" (and {len(first) - 1} more)" if len(first) > 1 else ""
+                files = input_files(self.root, name) if problem is None else ()
+                out.append(EnvironmentInfo(name, files, "", error=first[0] + more))
+                continue
             out.append(EnvironmentInfo(name, env.files, env.spec.description, env.built_on))
         return out
 

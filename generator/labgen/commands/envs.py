@@ -20,11 +20,17 @@ def envs(ref: str | None, root: Path) -> None:
         for name in workspace(root).changed_since(ref):
             click.echo(name)
         return
-    for info in workspace(root).environments():
-        line = f"{info.name}\t{' <- '.join(reversed(info.files))}\t{info.description}"
+    listed = workspace(root).environments()
+    for info in listed:
+        about = f"broken: {info.error}" if info.error else info.description
+        line = f"{info.name}\t{' <- '.join(reversed(info.files))}\t{about}"
         if info.built_on:
             line += f"\tchanges with: {', '.join(info.built_on)}"
         click.echo(line)
+    broken = [info.name for info in listed if info.error]
+    if broken:  # the listing itself succeeded: exit 0 (see README, Reliability)
+        click.echo(f"warning: {len(broken)} environment(s) cannot be loaded ({', '.join(broken)}"
+                   "); commands that need them exit 2 until they are fixed", err=True)
 
 
 @click.command()

@@ -51,6 +51,10 @@ def is_core_api(api_version: str) -> bool:
     return "." not in group or group.endswith(".k8s.io")
 
 
+_KIND = re.compile(r"[A-Za-z][A-Za-z0-9]{0,62}")
+_API_VERSION = re.compile(r"(?:[a-z0-9.-]{1,253}/)?v[0-9a-z]{1,20}")
+
+
 def schema_file_name(api_version: str, kind: str) -> str:
     group_version = _GROUP.sub(r"\1-", api_version)
     return f"{kind.lower()}-{group_version}.json"
@@ -65,6 +69,8 @@ def _resolver(folder: Path) -> RefResolver:
 @cache
 def core_check(kubernetes_version: str, api_version: str, kind: str) -> Check | None:
     """The compiled strict validator of a core kind, or None if the version has no schema."""
+    if not _KIND.fullmatch(kind) or not _API_VERSION.fullmatch(api_version):
+        return None  # not a kind's name (a path, 5,000 characters): unknown-kind, no file read
     folder = schema_folder(kubernetes_version)
     path = folder / schema_file_name(api_version, kind)
     if not is_core_api(api_version) or not path.is_file():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from ..errors import printable
 from ..findings import Finding
 from ..manifests import Document
 from .compiler import Errors
@@ -43,5 +44,6 @@ def _no_schema(api_version: str, kind: str, kubernetes_version: str) -> str:
     removed = removal_message(api_version, kind, kubernetes_version)
     if removed is not None:
         return f"{removed} (target Kubernetes {kubernetes_version})"
-    return (f"no schema for {kind} ({api_version}) at Kubernetes {kubernetes_version}; "
+    return (f"no schema for {printable(kind)} ({printable(api_version)}) at Kubernetes "
+            f"{kubernetes_version}; "
             "pass its CRD with --crds")
