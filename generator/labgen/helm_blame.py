@@ -69,6 +69,9 @@ _SCHEMA_OLD = re.compile(r"following chart\(s\):\s*([\w.-]+):\s*-\s*([\w.\-]+):\
 _FAIL = re.compile(r"(?:execution error at \(([^)]*)\)|error calling required):\s*"
                    r"([A-Za-z][\w-]*(?:\.[\w-]+)*):\s*(.*)")
 _VALUES_REF = re.compile(r"template: ([^:]*):[^<]*<\$?\.Values\.([\w.-]+)>:\s*(.*)")
+_IGNORED = re.compile(rf"helm ignored a value: warning: (?:skipped value for|destination for"
+                      rf"|cannot overwrite table with non table for) {UMBRELLA}\.([\w.-]+?)"
+                      r"(?::| is a table| \(|$)")
 _EXTRA = re.compile(r"additional propert(?:y|ies) '([^']+)'")
 _SUBCHART = re.compile(rf"^{UMBRELLA}/charts/([\w-]+)/")
 
@@ -99,6 +102,10 @@ def failing_path(message: str) -> tuple[_S, str] | None:
     match = _FAIL.search(message)
     if match:  # the charts start fail/required messages with the umbrella values path
         return tuple(match[2].split(".")), match[3].strip()
+    match = _IGNORED.search(message)
+    if match:
+        return tuple(match[1].split(".")), "Helm ignores this value: it replaces a table with " \
+            "a plain value, or a plain value with a table"
     match = _VALUES_REF.search(message)
     if match:
         return _in_chart(_chart_of(match[1]), tuple(match[2].split("."))), match[3].strip()

@@ -15,13 +15,14 @@ so their output can be compared document for document.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import signal
 import subprocess
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -72,12 +73,14 @@ class EmbeddedHelm:
     ) -> dict[str, str]:
         loaded = self._chart(chart)
         try:
-            rendered = loaded.render(dict(values), name=release, namespace=namespace,
-                                     is_install=True)
+            with _go_log() as log:  # Helm's Go code logs its warnings straight to fd 2
+                rendered = loaded.render(dict(values), name=release, namespace=namespace,
+                                         is_install=True)
         except self._helm.HelmError as exc:
             raise HelmError(f"helm failed to render {chart}: {_one_line(exc)}") from None
         finally:
             loaded.close()
+        refuse_ignored_values(chart, log.text)
         return {path: _tidy(text) for path, text in sorted(rendered.items())
                 if path.endswith((".yaml", ".yml")) and text.strip()}
 
@@ -135,7 +138,43 @@ class CliHelm:
         if result.returncode != 0:
             message = _one_line(Exception(result.stderr)) or f"exit code {result.returncode}"
             raise HelmError(f"helm failed to render {chart}: {message}")
+        refuse_ignored_values(chart, result.stderr)
         return split_template_output(result.stdout)
+
+
+#: Helm's warnings when it drops a value while merging values (a table replaced by a
+#: scalar or the other way round): the rendering goes on without that value.
+_IGNORED = re.compile(r"warning: (?:skipped value for|destination for|cannot overwrite table "
+                      r"with non table for) [^\n]*")
+
+
+def refuse_ignored_values(chart: Path, log: str) -> None:
+    """A value Helm ignored is an input error, not a line on stderr: raise HelmError with
+    Helm's warning (its values path is blamed by :mod:`labgen.helm_blame`)."""
+    match = _IGNORED.search(log)
+    if match:
+        raise HelmError(f"helm failed to render {chart}: helm ignored a value: "
+                        f"{_one_line(Exception(match[0]))}")
+
+
+class _CapturedLog:
+    text = ""
+
+
+@contextlib.contextmanager
+def _go_log() -> Iterator[_CapturedLog]:
+    """What native code writes to fd 2 while the block runs, kept instead of printed."""
+    captured = _CapturedLog()
+    with tempfile.TemporaryFile() as sink:
+        saved = os.dup(2)
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield captured
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            sink.seek(0)
+            captured.text = sink.read(1 << 16).decode("utf-8", "replace")
 
 
 def _tidy(text: str) -> str:
