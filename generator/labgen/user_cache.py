@@ -1,7 +1,8 @@
 """The user's cache folder: what labgen keeps between runs outside any repository.
 
 ``$XDG_CACHE_HOME/labgen/`` (``~/.cache/labgen/`` when the variable is unset or not an
-absolute path, as the XDG base directory specification says). Pulled CRDs live in
+absolute path, as the XDG base directory specification says). Compiled Jinja2 templates
+live in ``jinja2-<version>/`` (:mod:`labgen.jinja_env`); pulled CRDs in
 ``crds/<source>/<version>/`` below it (:mod:`labgen.crd_cache`).
 """
 
