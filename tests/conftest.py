@@ -14,12 +14,20 @@ from click.testing import CliRunner, Result
 from labgen.cli import cli
 from labgen.helm_engine import EmbeddedHelm
 from labgen.layout import INPUT_DIRS
+from labgen.user_cache import CRDS_CACHE_ENV
 from labgen.workspace import Workspace
 
 PROJECT = Path(__file__).resolve().parents[1]
 SHARED = PROJECT.parent / "shared"
 #: Set to 1 (``.ci/run`` does) to fail, not skip, the tests that read ../shared/crds.
 REQUIRE_SHARED_ENV = "LABGEN_REQUIRE_SHARED"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_crds_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """CRDs you pulled (``labgen crds pull``) never change a test's verdict: the suite has an
+    empty CRD cache of its own (tests of the cache set theirs)."""
+    os.environ[CRDS_CACHE_ENV] = str(tmp_path_factory.mktemp("crds-cache"))
 
 
 @pytest.fixture(scope="session")

@@ -113,6 +113,9 @@ class ArgoCD:
         "object; '' = today's names.", pattern=NAME_PREFIX, max_length=40,
         hint="use lowercase letters, digits and '-', starting with a letter or digit, e.g. oke-"))
     destination: Destination = field(default_factory=Destination)
+    version: str = field(default="v3.5.1", metadata=_meta(
+        "Argo CD version whose CRDs validate the Argo CD objects (`labgen crds pull`).",
+        pattern=r"v[0-9]+\.[0-9]+\.[0-9]+", hint='pin an exact version such as "v3.5.1"'))
     instance: str = field(default="", metadata=_meta(
         "Which Argo CD manages this environment (a free label, e.g. hub); environments with "
         "the same instance must not share object names. '' = the environment's own in-cluster "

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .chart_values import LabRender
 from .components import host_access_grants
+from .crd_cache import CrdEntry
 from .findings import Acknowledgement
 from .render import RenderedEnvironment
 from .repo_config import rule_levels
@@ -24,12 +25,13 @@ from .validation.reporters import rule_catalog
 
 
 def environment_options(root: Path, rendered: RenderedEnvironment, *, strict: bool,
-                        crd_paths: tuple[Path, ...] = ()) -> ValidationOptions:
+                        crd_paths: tuple[Path, ...] = (),
+                        pulled: tuple[CrdEntry, ...] = ()) -> ValidationOptions:
     """The one place the validation options of an environment are made: its Kubernetes
     version, its acknowledgements and the repository's rule levels."""
     return ValidationOptions(
         kubernetes_version=rendered.env.spec.cluster.kubernetes_version, strict=strict,
-        crd_paths=crd_paths, repo_root=root, planned_files=frozenset(rendered.tree),
+        crd_paths=crd_paths, pulled_crds=pulled, repo_root=root, planned_files=frozenset(rendered.tree),
         acknowledgements=tuple(Acknowledgement(a.check, a.reason, a.resource)
                                for a in rendered.env.spec.validation.acknowledge),
         rule_levels=rule_levels(root, rule_catalog()),
@@ -37,10 +39,12 @@ def environment_options(root: Path, rendered: RenderedEnvironment, *, strict: bo
 
 
 def validate_rendered(root: Path, rendered: RenderedEnvironment, *, strict: bool,
-                      crd_paths: tuple[Path, ...] = ()) -> tuple[Finding, ...]:
+                      crd_paths: tuple[Path, ...] = (),
+                      pulled: tuple[CrdEntry, ...] = ()) -> tuple[Finding, ...]:
     """Every finding of ``rendered``, sorted and without duplicates (acknowledged ones
-    included, marked with their reason)."""
-    options = environment_options(root, rendered, strict=strict, crd_paths=crd_paths)
+    included, marked with their reason); ``pulled``: CRDs of the pinned versions."""
+    options = environment_options(root, rendered, strict=strict, crd_paths=crd_paths,
+                                  pulled=pulled)
     found: set[Finding] = set()
     for labs in _distinct(rendered.labs):
         first = labs[0]

@@ -9,11 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from .components import HostGrant, host_access_grants
 from .errors import capped, printable
 from .manifests import Document, item_path
+
+if TYPE_CHECKING:
+    from .crd_cache import CrdEntry
 
 Severity = Literal["error", "warning"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning")
@@ -86,6 +89,8 @@ class ValidationOptions:
     strict: bool = False
     #: CRD files or folders (``kubectl get crd -o yaml``, an Istio release's CRD file).
     crd_paths: tuple[Path, ...] = ()
+    #: CRDs pulled for the pinned versions (below ``crd_paths``, above the built-ins).
+    pulled_crds: tuple[CrdEntry, ...] = ()
     #: Repository root, for Argo CD ``path``/``valueFiles`` checks and chart templates.
     repo_root: Path | None = None
     #: Repo-relative paths that will exist once the tree is written.

@@ -6,13 +6,13 @@ import contextlib
 import json
 import os
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import jinja2
 import jinja2.bccache
 
 from .errors import TemplateError
+from .user_cache import cache_home
 from .yaml_io import dump, scalar
 
 
@@ -24,13 +24,10 @@ def _to_yaml(value: Any, indent: int = 0) -> str:
     return text
 
 
-
-
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
     """Compiled templates kept in the user's cache folder (XDG), so a process does not
     compile every template again; Jinja2 keys each entry by the template's source."""
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    folder = base / "labgen" / f"jinja2-{jinja2.__version__}"
+    folder = cache_home() / f"jinja2-{jinja2.__version__}"
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:

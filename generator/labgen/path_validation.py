@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import layout
+from .crd_cache import SchemaSources
 from .errors import InputError
 from .findings import finalize
 from .manifests import Document
@@ -28,16 +29,19 @@ NO_MANIFESTS = ("no Kubernetes manifests among the given paths (Helm chart sourc
 
 
 def validate_paths(paths: Sequence[Path], *, root: Path | None, strict: bool,
-                   crd_paths: tuple[Path, ...], kubernetes_version: str | None) -> Validation:
+                   crd_paths: tuple[Path, ...], kubernetes_version: str | None,
+                   schemas: SchemaSources | None = None) -> Validation:
     version = kubernetes_version or DEFAULT_KUBERNETES_VERSION
     require_schemas(version)
     documents = load_paths(paths)
     options = ValidationOptions(kubernetes_version=version, strict=strict, crd_paths=crd_paths,
+                                pulled_crds=schemas.pulled if schemas else (),
                                 repo_root=root, complete=False,
                                 rule_levels=rule_levels(root or Path.cwd(), rule_catalog()))
     findings = finalize((finding for group in _trees(documents)
                          for finding in validate_documents(group, options)), options)
-    return Validation(tuple(findings), len(documents), () if documents else (NO_MANIFESTS,))
+    return Validation(tuple(findings), len(documents), () if documents else (NO_MANIFESTS,),
+                      schemas)
 
 
 def require_schemas(version: str) -> None:

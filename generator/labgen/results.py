@@ -14,6 +14,7 @@ from . import layout
 
 if TYPE_CHECKING:
     from .access import Access, ClusterAccess
+    from .crd_cache import CrdEntry, SchemaSources
     from .drift import Drift
     from .hub_names import Clash
     from .manifest_diff import Change
@@ -39,6 +40,8 @@ class TreeWrite:
     foreign: tuple[str, ...] = ()
     #: True when the inputs did not change and nothing was rendered.
     cached: bool = False
+    #: Which schemas validated it (``schemas: Istio 1.30.3 from pulled CRDs ...``; "" when cached).
+    schemas: str = ""
 
     @property
     def wrote(self) -> bool:
@@ -197,3 +200,20 @@ class Validation:
     findings: tuple[Finding, ...]
     documents: int = 0
     notes: tuple[str, ...] = field(default=())
+    #: Which pinned versions were validated with pulled CRDs, which with the built-ins.
+    schemas: SchemaSources | None = None
+
+
+@dataclass(frozen=True)
+class CrdPull:
+    """One source's CRDs in the cache after ``labgen crds pull``: ``pulled`` now, or already
+    ``cached`` (verified) before."""
+
+    entry: CrdEntry
+    status: str
+
+    def summary(self) -> str:
+        """``Istio 1.30.3: 15 CRDs pulled (base 1.30.3 from URL, sha256:...) in FOLDER``."""
+        e = self.entry
+        return (f"{e.pin.label}: {len(e.files)} CRDs {self.status} ({e.chart} {e.chart_version} "
+                f"from {e.repository}, {e.chart_digest[:19]}...) in {e.folder}")

@@ -30,6 +30,7 @@ from .results import (
     AccessReport,
     Bootstrap,
     CheckReport,
+    CrdPull,
     DiffReport,
     EnvCheck,
     EnvironmentInfo,
@@ -41,6 +42,8 @@ from .results import (
 )
 
 if TYPE_CHECKING:
+    from .crd_cache import CrdPin, SchemaSources
+    from .environment import Environment
     from .helm_engine import HelmEngine
     from .hub_names import Clash
     from .render import RenderedEnvironment
@@ -59,6 +62,7 @@ class Workspace:
         self.root = root
         self._helm_binary = helm_binary
         self._engine = engine
+        self._sources: dict[tuple[CrdPin, ...], SchemaSources] = {}
 
     # --- shared parts ---------------------------------------------------------------------
 
@@ -75,10 +79,21 @@ class Workspace:
     def cache(self) -> RenderCache:
         from .helm_engine import engine_identity
         from .render_cache import RenderCache
+        from .user_cache import crds_stamp
 
         identity = (engine_identity(self._helm_binary) if self._engine is None
                     else engine_identity(getattr(self._engine, "binary", None)))
-        return RenderCache(self.root, identity)
+        return RenderCache(self.root, identity + crds_stamp())  # pulled CRDs validate too
+
+    def schema_sources(self, env: Environment) -> SchemaSources:
+        """Which of the versions ``env`` pins validate with pulled CRDs (verified once per
+        run), and which with the built-in schemas."""
+        from .crd_cache import environment_pins, select_pulled
+
+        pins = environment_pins(env.spec)
+        if pins not in self._sources:
+            self._sources[pins] = select_pulled(pins)
+        return self._sources[pins]
 
     def writing(self) -> AbstractContextManager[None]:
         """The repository lock, exclusive: around every change to files."""
@@ -125,7 +140,8 @@ class Workspace:
                      crd_paths: tuple[Path, ...] = ()) -> tuple[Finding, ...]:
         from .env_validation import validate_rendered
 
-        return validate_rendered(self.root, rendered, strict=strict, crd_paths=crd_paths)
+        return validate_rendered(self.root, rendered, strict=strict, crd_paths=crd_paths,
+                                 pulled=self.schema_sources(rendered.env).pulled)
 
     def _write(self, rendered: RenderedEnvironment, warnings: tuple[Finding, ...]) -> TreeWrite:
         from .drift import synced_foreign, synced_message
@@ -140,7 +156,8 @@ class Workspace:
         rules = rule_counts(warnings)
         self.cache.record(rendered.env.name, rendered.tree_dir, rendered.env.files, dict(rules))
         return TreeWrite(rendered.env.name, rendered.tree_dir, tuple(result.changed),
-                         tuple(result.removed), warnings, rules, tuple(result.foreign))
+                         tuple(result.removed), warnings, rules, tuple(result.foreign),
+                         schemas=self.schema_sources(rendered.env).describe())
 
     # --- use cases ------------------------------------------------------------------------
 
@@ -289,7 +306,8 @@ class Workspace:
         rendered = self.rendered(name)
         require_schemas(rendered.env.spec.cluster.kubernetes_version)
         docs = len(rendered.manifests) + len(rendered.argocd)
-        return Validation(self._findings_of(rendered, strict=strict, crd_paths=crd_paths), docs)
+        return Validation(self._findings_of(rendered, strict=strict, crd_paths=crd_paths), docs,
+                          schemas=self.schema_sources(rendered.env))
 
     def validate_paths(self, paths: Sequence[Path], *, strict: bool = False,
                        crd_paths: tuple[Path, ...] = (),
@@ -299,12 +317,34 @@ class Workspace:
 
         _require(crd_paths)
         root = self.root if (self.root / layout.ENV_DIR).is_dir() else None
+        from .crd_cache import repository_sources
+
+        schemas = repository_sources(root)
         if root is None:
             return validate_paths(paths, root=root, strict=strict, crd_paths=crd_paths,
-                                  kubernetes_version=kubernetes_version)
+                                  kubernetes_version=kubernetes_version, schemas=schemas)
         with self.reading():  # files of gitops/ are never read half-way through a swap
             return validate_paths(paths, root=root, strict=strict, crd_paths=crd_paths,
-                                  kubernetes_version=kubernetes_version)
+                                  kubernetes_version=kubernetes_version, schemas=schemas)
+
+    def pull_crds(self, names: Sequence[str] = (), *, all_envs: bool = False,
+                  argocd_version: str | None = None, argocd_repo: str | None = None,
+                  charts: Sequence[tuple[str, str, str]] = (),
+                  force: bool = False) -> list[CrdPull]:
+        """Pull into the user's cache the CRDs of the versions the environments pin (Istio's
+        ``base`` chart, Argo CD's chart), ``argocd_version`` and ``charts`` (``(repository URL,
+        chart, version)``), each checked against its repository's digest (:mod:`labgen.crd_pull`)."""
+        from .crd_pull import pull_all, sources_for
+        from .environment import load_environment
+
+        if not (names or all_envs or charts or argocd_version):
+            raise InputError("name environments with --env ENV or --all, or CRD sources with "
+                             "--argocd-version or --chart")
+        selected = self.select(names, all_envs) if (names or all_envs) else []
+        envs = [load_environment(self.root, name) for name in selected]
+        sources = sources_for(envs, argocd_version=argocd_version, argocd_repo=argocd_repo,
+                              charts=charts)
+        return pull_all(sources, self.engine, force=force)
 
     def diff(self, name: str, base: str = "HEAD", head: str | None = None) -> DiffReport:
         """Render ``name`` at git ref ``base`` and at ``head`` (the working tree when None)."""

@@ -48,7 +48,7 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], env_name: str | None,
     Exit 0 when clean, 1 with findings at error level, 2 for bad input.
     """
     from ..validation import has_errors
-    from ..validation.reporters import REPORTERS, rule_catalog
+    from ..validation.reporters import REPORTERS, json_report, rule_catalog
 
     if list_checks:
         for rule, (severity, summary) in rule_catalog().items():
@@ -67,6 +67,13 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], env_name: str | None,
                                 kubernetes_version=kubernetes_version))
     for note in result.notes:
         click.echo(note, err=True)
-    click.echo(REPORTERS[output_format](list(result.findings)), nl=False)
+    if result.schemas is not None:
+        click.echo(result.schemas.describe(), err=True)
+    if output_format == "json":
+        report = json_report(list(result.findings),
+                             schemas=result.schemas.as_json() if result.schemas else None)
+    else:
+        report = REPORTERS[output_format](list(result.findings))
+    click.echo(report, nl=False)
     if has_errors(result.findings):
         ctx.exit(1)

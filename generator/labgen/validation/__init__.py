@@ -25,7 +25,8 @@ __all__ = ["Finding", "ValidationOptions", "has_errors", "validate_documents"]
 def validate_documents(documents: Iterable[Document], options: ValidationOptions) -> list[Finding]:
     """Schema findings and semantic-check findings of ``documents``."""
     docs = list(expand_lists(documents))
-    registry = SchemaRegistry(options.kubernetes_version, options.crd_paths)
+    registry = SchemaRegistry(options.kubernetes_version, options.crd_paths,
+                              options.pulled_crds)
     found = list(schema_findings(docs, registry))
     found.extend(run_checks(docs, options))
     found = apply_acknowledgements(found, docs, options)

@@ -3,25 +3,32 @@
 Look-up order for ``(apiVersion, kind)``:
 
 1. CRDs loaded with ``--crds`` (the user's cluster is the authority);
-2. labgen's built-in schemas (``validation/schemas/``) for every Istio 1.30
+2. CRDs pulled into the user's cache for the versions the environment pins
+   (``labgen crds pull``, :mod:`labgen.crd_cache`), each file loaded when a document
+   of one of its kinds is validated;
+3. labgen's built-in schemas (``validation/schemas/``) for every Istio 1.30
    kind at every served version and Argo CD 3.5's Application, ApplicationSet
    and AppProject;
-3. kubernetes-validate's strict schemas for Kubernetes' own API groups.
+4. kubernetes-validate's strict schemas for Kubernetes' own API groups.
 
 Compiled validators are cached, so each kind is compiled once per process.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .compiler import Check, RefResolver, compile_schema
-from .crds import CrdSchemas, load_crd_schemas
+from .crds import CrdSchemas, crd_schemas, load_crd_schemas
 from .kube_schemas import core_check
 from .schemas import builtin_definitions, builtin_kinds, builtin_schema
+
+if TYPE_CHECKING:
+    from ..crd_cache import CrdEntry
 
 
 @cache
@@ -66,21 +73,41 @@ def _crd_checks(crd_paths: tuple[Path, ...]) -> dict[tuple[str, str], Check]:
     return {key: compile_schema(schema, resolver) for key, schema in schemas.items()}
 
 
+@cache
+def _pulled_file(path: Path) -> CrdSchemas:
+    """The schemas of one pulled CRD file (JSON; verified when its entry was selected)."""
+    return crd_schemas(json.loads(path.read_text(encoding="utf-8")), str(path))
+
+
+@cache
+def _pulled_check(path: Path, api_version: str, kind: str) -> Check | None:
+    schema = _pulled_file(path).get((api_version, kind))
+    return None if schema is None else compile_schema(schema, _shipped_resolver())
+
+
 class SchemaRegistry:
     """Finds (and caches) the compiled validator for each document kind."""
 
-    def __init__(self, kubernetes_version: str, crd_paths: tuple[Path, ...] = ()) -> None:
+    def __init__(self, kubernetes_version: str, crd_paths: tuple[Path, ...] = (),
+                 pulled: tuple[CrdEntry, ...] = ()) -> None:
         self.kubernetes_version = kubernetes_version
         self._crds = _crd_checks(tuple(p.resolve() for p in crd_paths)) if crd_paths else {}
+        self._pulled = {(api, kind): entry.folder / name
+                        for entry in pulled for api, kind, name in entry.kinds}
 
     def check_for(self, api_version: str, kind: str) -> Check | None:
         found = self._crds.get((api_version, kind))
         if found is not None:
             return found
+        pulled = self._pulled.get((api_version, kind))
+        if pulled is not None:
+            found = _pulled_check(pulled, api_version, kind)
+            if found is not None:
+                return found
         found = shipped_check(api_version, kind)
         if found is not None:
             return found
         return core_check(self.kubernetes_version, api_version, kind)
 
     def known_crd_kinds(self) -> set[tuple[str, str]]:
-        return set(self._crds)
+        return set(self._crds) | set(self._pulled)

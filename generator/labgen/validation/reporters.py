@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from .. import __version__
 from ..checks import CHECKS
@@ -24,9 +24,10 @@ def text_report(findings: Sequence[Finding]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def json_report(findings: Sequence[Finding]) -> str:
+def json_report(findings: Sequence[Finding],
+                schemas: Sequence[Mapping[str, str]] | None = None) -> str:
     """``findings`` (not acknowledged), ``acknowledged`` (each with its ``reason``) and
-    ``counts``."""
+    ``counts``; ``schemas``: which pinned versions were validated with pulled CRDs."""
 
     def item(f: Finding) -> dict[str, object]:
         found: dict[str, object] = {
@@ -41,8 +42,11 @@ def json_report(findings: Sequence[Finding]) -> str:
     counts = {"errors": sum(1 for f in shown if f["severity"] == "error"),
               "warnings": sum(1 for f in shown if f["severity"] == "warning"),
               "acknowledged": len(acknowledged)}
-    return json.dumps({"findings": shown, "acknowledged": acknowledged, "counts": counts},
-                      indent=2, sort_keys=True) + "\n"
+    report: dict[str, object] = {"findings": shown, "acknowledged": acknowledged,
+                                 "counts": counts}
+    if schemas is not None:
+        report["schemas"] = [dict(item) for item in schemas]
+    return json.dumps(report, indent=2, sort_keys=True) + "\n"
 
 
 def _escape_data(value: str) -> str:
