@@ -136,7 +136,9 @@ CORNERS = [
     "a: b\x85c\n", "%YAML 1.1\n---\na: 1\n", "a: 1\na: 2\n", "x\n", "- x\n  y\n",
     "a: =\n", "a: 12345678901234567890\n", "a: 1\n # indented comment\nb: 2\n",
     "a:\n  # comment\n  b: 1\n", "a: b\n---x\n", "a: ]\n", "a: '\n", "a: \"\\x\"\n",
-    "a: é\nb: 日本\n", "a: 'é'\n", "true: 1\n1: a\n1.5: b\nnull: c\n", "a : 1\n",
+    "a: é\nb: 日本\n", "a: &'q' 1\n", "a: &x.y 1\nb: *x.y\n", "a: &x\n  b: *x\n",
+    "a: &x 1\na: &x 2\n", "a: *x\n", "- &x [1, 2]\n- *x\n", "a: &x |\n  t\nb: *x\n",
+    "a: 'é'\n", "true: 1\n1: a\n1.5: b\nnull: c\n", "a : 1\n",
     "a:  spaced   out  \n", "- 'a': 1\n", "a: \"x\" y\n", "a: 'x' y\n",
 ]
 

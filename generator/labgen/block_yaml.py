@@ -45,7 +45,8 @@ __all__ = ["Unsupported", "load_all"]
 _AWKWARD = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
                       "\U00010000-\U0010ffff]")
 _DOCUMENT_START = re.compile(r"---(?:[ ]+#.*)?[ ]*")
-_PROPERTY = re.compile(r"([&*])([^ \[\]{},]+)(?: +(.*))?")
+#: An anchor or alias and what follows it (names: libyaml's alphanumeric, "_" and "-").
+_PROPERTY = re.compile(r"([&*])([0-9A-Za-z_-]+)(?: +(.*))?")
 
 
 def load_all(text: str) -> list[Any]:
