@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import shutil
 import signal
 from dataclasses import dataclass
@@ -132,7 +131,7 @@ def _stage(target: Path, staging: Path, todo: Plan) -> Journal:
 def write_in_place(target: Path, todo: Plan) -> None:
     """Update ``target`` (the root of its own file system) to ``todo`` through a journal."""
     container = staging_root(target)
-    staging = container / f"{os.getpid()}.{secrets.token_hex(4)}"
+    staging = container / f"{os.getpid()}.{os.urandom(4).hex()}"
     try:
         staging.mkdir()
         journal = _stage(target, staging, todo)

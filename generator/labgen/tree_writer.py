@@ -25,7 +25,6 @@ from __future__ import annotations
 import errno
 import glob
 import os
-import secrets
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
@@ -178,7 +177,7 @@ def _write_swapped(target: Path, todo: Plan) -> None:
     for leftover in container.glob(f"{glob.escape(target.name)}.*"):  # a killed run's (we hold the lock)
         if leftover.is_dir() and not leftover.is_symlink():
             shutil.rmtree(leftover, ignore_errors=True)
-    staging = container / f"{target.name}.{os.getpid()}.{secrets.token_hex(4)}"
+    staging = container / f"{target.name}.{os.getpid()}.{os.urandom(4).hex()}"
     try:
         staging.mkdir()
         if target.is_dir():
