@@ -14,10 +14,10 @@ from pathlib import Path
 
 from . import layout
 from .errors import InputError, printable
+from .value_formats import DNS1123_LABEL
 from .yaml_io import load_with_lines, read_regular
 
 ENV_DIR = layout.ENV_DIR
-DNS1123_LABEL = r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?"
 NAME = re.compile(DNS1123_LABEL)
 
 

@@ -13,19 +13,20 @@ from typing import Any, Literal
 
 from . import scenarios
 from .components import COMPONENTS, node_port_services
-from .env_files import DNS1123_LABEL
+from .value_formats import (
+    CLUSTER_SERVER,
+    DNS1123_LABEL,
+    DNS_HINT,
+    LABEL_KEY,
+    LABEL_VALUE,
+    NAME_PREFIX,
+    QUANTITY,
+    URL,
+)
 
-DNS_HINT = "use lowercase letters, digits and '-' (a DNS-1123 label, at most 63 characters)"
 #: Kubernetes minors with strict schemas in the pinned kubernetes-validate.
 KUBERNETES_VERSIONS = tuple(f"1.{minor}" for minor in range(25, 38))
-QUANTITY = r"[0-9]+(Mi|Gi|Ti)"
-#: A git or Helm repository URL: no spaces, quotes, braces or backslashes (they would reach
-#: YAML and Argo CD templates as they are).
-URL = r"(https://|http://|ssh://|git@)[^\s\"'{}\\<>`|^]+"
 NODE_PORT_SERVICES = node_port_services()
-#: An Argo CD cluster server URL: https, a host, an optional port and path.
-CLUSTER_SERVER = (r"https://[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?(:[0-9]{1,5})?"
-                  r"(/[^\s\"'{}\\<>`|^]*)?")
 
 
 def _empty() -> Mapping[str, Any]:
@@ -53,8 +54,6 @@ class Cluster:
     )
 
 
-#: A name prefix: a DNS-1123 label's start, so ``<prefix><name>`` stays a valid name.
-NAME_PREFIX = r"([a-z0-9][-a-z0-9]*)?"
 #: Argo CD's name for the cluster it runs in.
 IN_CLUSTER = "https://kubernetes.default.svc"
 
@@ -305,10 +304,6 @@ Components = make_dataclass(
     frozen=True)
 Components.__module__ = __name__
 Components.__doc__ = "Switch each part of the lab on or off."
-
-
-LABEL_KEY = r"([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?"
-LABEL_VALUE = r"([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?"
 
 
 @dataclass(frozen=True)

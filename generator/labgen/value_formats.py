@@ -23,6 +23,18 @@ _QUALIFIED_NAME = r"[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?"
 #: An image repository: ``host[:port]/path`` as the OCI distribution spec names them.
 _IMAGE_REPOSITORY = (r"[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?"
                      r"(/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*")
+DNS_HINT = "use lowercase letters, digits and '-' (a DNS-1123 label, at most 63 characters)"
+QUANTITY = r"[0-9]+(Mi|Gi|Ti)"
+#: A git or Helm repository URL: no spaces, quotes, braces or backslashes (they would reach
+#: YAML and Argo CD templates as they are).
+URL = r"(https://|http://|ssh://|git@)[^\s\"'{}\\<>`|^]+"
+#: An Argo CD cluster server URL: https, a host, an optional port and path.
+CLUSTER_SERVER = (r"https://[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?(:[0-9]{1,5})?"
+                  r"(/[^\s\"'{}\\<>`|^]*)?")
+LABEL_KEY = r"([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?"
+LABEL_VALUE = r"([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?"
+#: A name prefix: a DNS-1123 label's start, so ``<prefix><name>`` stays a valid name.
+NAME_PREFIX = r"([a-z0-9][-a-z0-9]*)?"
 #: Most nesting an input may have (environment files need about 10).
 MAX_DEPTH = 64
 _INT64 = 2**63
