@@ -22,8 +22,10 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from . import layout
 from .components import COMPONENTS
 from .errors import HelmError, printable
+from .helm_engine import IGNORED_PREFIX, IGNORED_VALUE
 from .typed_config import camel, dotted
 
 if TYPE_CHECKING:
@@ -32,7 +34,8 @@ if TYPE_CHECKING:
 
 __all__ = ["SOURCES", "blame", "failing_path", "source_key"]
 
-UMBRELLA = "olympic-lab"
+#: The umbrella chart's name: Helm's prefix of its values paths and template paths.
+UMBRELLA = layout.UMBRELLA_CHART.rpartition("/")[2]
 _S = tuple[str, ...]
 
 #: Chart values path (a prefix) -> the environment keys it is made of, most specific first.
@@ -69,9 +72,7 @@ _SCHEMA_OLD = re.compile(r"following chart\(s\):\s*([\w.-]+):\s*-\s*([\w.\-]+):\
 _FAIL = re.compile(r"(?:execution error at \(([^)]*)\)|error calling required):\s*"
                    r"([A-Za-z][\w-]*(?:\.[\w-]+)*):\s*(.*)")
 _VALUES_REF = re.compile(r"template: ([^:]*):[^<]*<\$?\.Values\.([\w.-]+)>:\s*(.*)")
-_IGNORED = re.compile(rf"helm ignored a value: warning: (?:skipped value for|destination for"
-                      rf"|cannot overwrite table with non table for) {UMBRELLA}\.([\w.-]+?)"
-                      r"(?::| is a table| \(|$)")
+_IGNORED = re.compile(rf"{IGNORED_PREFIX}{IGNORED_VALUE}{UMBRELLA}\.([\w.-]+?)(?::| is a table| \(|$)")
 _EXTRA = re.compile(r"additional propert(?:y|ies) '([^']+)'")
 _SUBCHART = re.compile(rf"^{UMBRELLA}/charts/([\w-]+)/")
 

@@ -144,8 +144,11 @@ class CliHelm:
 
 #: Helm's warnings when it drops a value while merging values (a table replaced by a
 #: scalar or the other way round): the rendering goes on without that value.
-_IGNORED = re.compile(r"warning: (?:skipped value for|destination for|cannot overwrite table "
-                      r"with non table for) [^\n]*")
+IGNORED_VALUE = (r"warning: (?:skipped value for|destination for|cannot overwrite table "
+                 r"with non table for) ")
+#: The words labgen puts before such a warning in its HelmError.
+IGNORED_PREFIX = "helm ignored a value: "
+_IGNORED = re.compile(IGNORED_VALUE + r"[^\n]*")
 
 
 def refuse_ignored_values(chart: Path, log: str) -> None:
@@ -153,7 +156,7 @@ def refuse_ignored_values(chart: Path, log: str) -> None:
     Helm's warning (its values path is blamed by :mod:`labgen.helm_blame`)."""
     match = _IGNORED.search(log)
     if match:
-        raise HelmError(f"helm failed to render {chart}: helm ignored a value: "
+        raise HelmError(f"helm failed to render {chart}: {IGNORED_PREFIX}"
                         f"{_one_line(Exception(match[0]))}")
 
 
