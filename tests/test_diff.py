@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -194,3 +194,24 @@ def test_changed_since_names_the_environments_a_change_touches(repo: Path,
     git(repo, "commit", "-q", "-am", "all-v3")
     (repo / "charts" / "olympic-lab" / "NOTES.txt").write_text("new\n")  # untracked, in charts/
     assert ws.changed_since("HEAD") == ["kind", "oke", "workshop"]
+
+
+def test_documents_are_compared_by_content_wherever_they_were_parsed_from() -> None:
+    """Pairs parsed from the same text are skipped without dumping; any other pair is
+    compared as normalised YAML, so equal content from other text is no change and a
+    changed value is one (``1`` and ``true`` included, which Python's ``==`` conflates)."""
+    from labgen.manifest_diff import _normalised
+    from labgen.manifests import parse_documents
+
+    def docs(text: str, file: str = "charts/x/templates/a.yaml") -> dict[str, Any]:
+        return {doc.key: doc for doc in parse_documents({file: text})}
+
+    text = "kind: ConfigMap\nmetadata: {name: a, namespace: n}\ndata: {x: '1'}\n"
+    same = docs(text)
+    assert _normalised(same, docs(text)) == ({}, {})  # nothing dumped
+    reordered = docs("data: {x: '1'}\nmetadata: {namespace: n, name: a}\nkind: ConfigMap\n")
+    old, new = _normalised(same, reordered)
+    assert old == new and list(old) == ["ConfigMap/n/a"]
+    one, true = (docs(f"kind: K\nmetadata: {{name: a}}\nspec: {{on: {v}}}\n") for v in ("1", "true"))
+    old, new = _normalised(one, true)
+    assert old["K/a"] != new["K/a"]

@@ -41,8 +41,8 @@ class Change:
     participants: tuple[str, ...] = ()
 
 
-def resources(rendered: RenderedEnvironment | None) -> dict[str, str]:
-    """``{Kind/namespace/name: normalised YAML}`` of chart manifests and Argo CD documents."""
+def resources(rendered: RenderedEnvironment | None) -> dict[str, Document]:
+    """``{Kind/namespace/name: document}`` of chart manifests and Argo CD documents."""
     if rendered is None:
         return {}
     return _keyed([*rendered.manifests, *rendered.argocd])
@@ -59,8 +59,8 @@ def plain_files(rendered: RenderedEnvironment | None) -> dict[str, str]:
             and not path.endswith("/" + OWNED)}
 
 
-def _keyed(documents: Iterable[Document]) -> dict[str, str]:
-    out: dict[str, str] = {}
+def _keyed(documents: Iterable[Document]) -> dict[str, Document]:
+    out: dict[str, Document] = {}
     for doc in documents:
         # A workshop renders the same resources once per participant: name the cluster.
         in_participant = doc.file.startswith(f"{layout.PARTICIPANTS_DIR}/")
@@ -69,13 +69,40 @@ def _keyed(documents: Iterable[Document]) -> dict[str, str]:
         key, n = name, 2
         while key in out:  # the same name twice: keep both, numbered
             key, n = f"{name} (#{n})", n + 1
-        out[key] = dump(dict(doc.body))
+        out[key] = doc
     return out
+
+
+def _parsed_from(doc: Document) -> tuple[str, int, str] | None:
+    """What ``doc`` was parsed from (its file's text and place in it), when known."""
+    return (doc.source, doc.index, doc.item) if doc.source else None
+
+
+def _normalised(old: dict[str, Document], new: dict[str, Document]) -> tuple[dict[str, str],
+                                                                               dict[str, str]]:
+    """Each side's documents as normalised YAML (sorted keys), leaving out the pairs parsed
+    from the same text (equal by construction). A workshop's participants share most
+    documents, so each distinct one is dumped once."""
+    dumped: dict[tuple[str, int, str], str] = {}
+
+    def text(doc: Document) -> str:
+        origin = _parsed_from(doc)
+        if origin is None:
+            return dump(dict(doc.body))
+        if origin not in dumped:
+            dumped[origin] = dump(dict(doc.body))
+        return dumped[origin]
+
+    same = {key for key in old.keys() & new.keys()
+            if _parsed_from(old[key]) is not None
+            and _parsed_from(old[key]) == _parsed_from(new[key])}
+    return ({key: text(doc) for key, doc in old.items() if key not in same},
+            {key: text(doc) for key, doc in new.items() if key not in same})
 
 
 def compare(base: RenderedEnvironment | None, head: RenderedEnvironment | None) -> list[Change]:
     """Every resource, then every plain file, that differs between ``base`` and ``head``."""
-    changes = _compare(resources(base), resources(head), "resource")
+    changes = _compare(*_normalised(resources(base), resources(head)), "resource")
     changes += _compare(plain_files(base), plain_files(head), "file")
     return changes
 
