@@ -39,10 +39,15 @@ def _golden_files(project_root: Path, env: str) -> dict[str, str]:
         files.update(manifest_files(rendered.manifests))
         return files
     distinct: dict[str, str] = {}  # manifests text -> first participant with them
+    labs: dict[tuple[tuple[str, str, int, str], ...], dict[str, str]] = {}  # by what was parsed
     shares = []
     for name, docs in rendered.participants.items():
-        lab = manifest_files(_unprefixed(docs))
-        key = yaml.safe_dump(lab)
+        unprefixed = _unprefixed(docs)
+        parsed_from = tuple((doc.file, doc.source, doc.index, doc.item) for doc in unprefixed)
+        if parsed_from not in labs:  # participants with the same values share their documents
+            labs[parsed_from] = manifest_files(unprefixed)
+        lab = labs[parsed_from]
+        key = "\0".join(f"{rel}\0{text}" for rel, text in sorted(lab.items()))
         first = distinct.setdefault(key, name)
         shares.append(f"{name}: {'own lab' if first == name else 'same as ' + first}")
         if first == name:
