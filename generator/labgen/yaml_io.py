@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import functools
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -309,8 +309,41 @@ class _MarksLoader(_FastSafeLoader):  # type: ignore[misc]
 def scalar(value: Any) -> str:
     """``value`` as one YAML scalar, quoted only where YAML would read it as something else
     ("1.10" stays a string, a namespace called "on" stays a string)."""
+    return _memoized("scalar", value, _dump_scalar)
+
+
+def _dump_scalar(value: Any) -> str:
     text: str = yaml.safe_dump({"k": value}, default_flow_style=False, width=10**6)
     return text[len("k: "):].rstrip("\n")
+
+
+#: Dumped texts by (kind, repr of the data): a render dumps the same data many times (a
+#: workshop: the same Application fields per participant), and PyYAML's emitter is slow.
+_DUMPED: dict[tuple[str, str], str] = {}
+_DUMPED_MAX = 4096
+_PLAIN_SCALARS = (str, int, float, bool, type(None))
+
+
+def _plain(data: Any) -> bool:
+    """Only builtin types (no subclass), so ``repr`` tells any two different data apart."""
+    kind = type(data)
+    if kind in _PLAIN_SCALARS:
+        return True
+    if kind is dict:
+        return all(_plain(key) and _plain(item) for key, item in data.items())
+    return kind in (list, tuple) and all(_plain(item) for item in data)
+
+
+def _memoized(kind: str, data: Any, make: Callable[[Any], str]) -> str:
+    if not _plain(data):
+        return make(data)
+    key = (kind, repr(data))
+    text = _DUMPED.get(key)
+    if text is None:
+        if len(_DUMPED) >= _DUMPED_MAX:
+            _DUMPED.clear()
+        text = _DUMPED[key] = make(data)
+    return text
 
 
 class _Dumper(yaml.SafeDumper):
@@ -334,14 +367,14 @@ _Dumper.add_representer(str, _str_presenter)
 
 def dump(data: Any, *, sort_keys: bool = True) -> str:
     """Deterministic YAML for generated files."""
-    return yaml.dump(
-        data,
-        Dumper=_Dumper,
-        sort_keys=sort_keys,
-        default_flow_style=False,
-        allow_unicode=True,
-        width=1000,
-    )
+    return _memoized("sorted" if sort_keys else "ordered", data,
+                     functools.partial(_dump, sort_keys=sort_keys))
+
+
+def _dump(data: Any, *, sort_keys: bool) -> str:
+    text: str = yaml.dump(data, Dumper=_Dumper, sort_keys=sort_keys, default_flow_style=False,
+                          allow_unicode=True, width=1000)
+    return text
 
 
 def round_trip() -> YAML:
