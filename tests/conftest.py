@@ -134,7 +134,7 @@ def render_umbrella(engine: EmbeddedHelm) -> RenderUmbrella:
                                  release=release, namespace=namespace)
         docs: list[Manifest] = []
         for source, text in rendered.items():
-            for doc in yaml.safe_load_all(text):
+            for doc in yaml.load_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
                 if doc:
                     doc["__source__"] = source
                     docs.append(doc)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -74,12 +74,13 @@ def istio_crds(shared_dir: Path) -> list[dict[str, Any]]:
 @pytest.fixture(scope="session")
 def start_clusters(etcd_url: str, e2e_folder: Path,
                    argocd_crds: list[dict[str, Any]]) -> Iterator[StartClusters]:
-    """Start API servers (one per name, in parallel) with Argo CD installed: its CRDs, ``argocd``."""
+    """Start API servers (one per name, in parallel); Argo CD's CRDs and namespace are
+    installed in each but those named in ``without_argocd``."""
     binary = require_binary("kube-apiserver")
     creds = Credentials.create(e2e_folder / "pki")
     running: list[Cluster] = []
 
-    def start(names: list[str]) -> dict[str, Cluster]:
+    def start(names: list[str], without_argocd: Collection[str] = ()) -> dict[str, Cluster]:
         clusters = [start_apiserver(binary, name, etcd_url, creds, e2e_folder) for name in names]
         running.extend(clusters)
         for cluster in clusters:
@@ -88,7 +89,8 @@ def start_clusters(etcd_url: str, e2e_folder: Path,
                 cluster.ready_after = time.monotonic() - cluster.started
             except TimeoutError as error:
                 raise RuntimeError(f"{error}\n{cluster.process.tail()}") from None
-            install_argocd(cluster, argocd_crds)
+            if cluster.name not in without_argocd:
+                install_argocd(cluster, argocd_crds)
         return {cluster.name: cluster for cluster in clusters}
 
     try:

@@ -13,7 +13,7 @@ import secrets
 import socket
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -151,4 +151,4 @@ def start_apiserver(binary: Path, name: str, etcd_url: str, creds: Credentials,
     return Cluster(name, process, api)
 
 
-StartClusters = Callable[[list[str]], dict[str, Cluster]]
+StartClusters = Callable[[list[str], Collection[str]], dict[str, Cluster]]

@@ -6,7 +6,7 @@ Application's sync (project.yaml and apps/*.yaml), then each child Application
 in wave order. A workshop is a hub cluster (Argo CD with the ApplicationSet, the
 app-of-apps it generates per participant and the part Applications each syncs
 from clusters/<name>/apps/) plus one cluster per participant, with its parts in
-wave order. Participants whose manifests are
+wave order (Argo CD is not installed there: the hub syncs it). Participants whose manifests are
 identical share one cluster (named after the first of them).
 
 Istio's own charts come from Istio's chart repository, which Tier 1 does not
@@ -42,15 +42,20 @@ class ClusterPlan:
     syncs: list[AppSync] = field(default_factory=list)
     #: Applications whose sources Tier 1 cannot fetch (Istio's istiod and gateway charts).
     unsynced: list[str] = field(default_factory=list)
+    #: Whether Argo CD runs in this cluster (its CRDs and namespace installed first): a
+    #: single cluster and a workshop's hub; not a participant's cluster, which the hub syncs.
+    runs_argocd: bool = True
 
     def document_count(self) -> int:
         return sum(len(sync.documents) for sync in self.syncs)
 
 
 def load_crds(folder: Path) -> list[dict[str, Any]]:
+    """Every document of the CRD files in ``folder`` (2.7 MB of YAML: libyaml's reader)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     docs: list[dict[str, Any]] = []
     for path in sorted(folder.glob("*.yaml")):
-        docs.extend(d for d in yaml.safe_load_all(path.read_text()) if d)
+        docs.extend(d for d in yaml.load_all(path.read_text(), Loader=loader) if d)
     return docs
 
 
@@ -157,7 +162,8 @@ def plan_workshop(name: str, rendered: Any, istio_crds: list[dict[str, Any]]) ->
             continue
         ordered = sorted(parts[participant], key=lambda app: int(
             app["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"]))
-        plan = ClusterPlan(participant, projects, str(ordered[0]["spec"]["destination"]["server"]))
+        plan = ClusterPlan(participant, projects, str(ordered[0]["spec"]["destination"]["server"]),
+                           runs_argocd=False)
         for app in ordered:
             child = _child(app, bodies, istio_crds)
             if child is None:

@@ -1,8 +1,9 @@
 """Tier 1: every environment applied to a real kube-apiserver as Argo CD would sync it.
 
 Each cluster of each environment gets its own API server (see e2e_plan for what
-a cluster receives). The API server does the checking: strict field validation,
-defaulting, the CRDs' schemas and CEL rules, immutable fields on re-apply.
+a cluster receives); the tests that apply more on top use oke's and sync it back.
+The API server does the checking: strict field validation, defaulting, the CRDs'
+schemas and CEL rules, immutable fields on re-apply.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import copy
 import shutil
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,13 +40,32 @@ class Synced:
     report: SyncReport
 
 
-@pytest.fixture(scope="session", params=ENVIRONMENTS)
-def synced(request: pytest.FixtureRequest, rendered_envs: dict[str, RenderedEnvironment],
-           start_clusters: StartClusters, istio_crds: list[dict[str, Any]]) -> list[Synced]:
-    """Environment ``param`` synced into fresh clusters, one report per cluster."""
-    name = request.param
-    plans = plan_environment(name, rendered_envs[name], istio_crds)
-    clusters = start_clusters([f"{name}-{i}" for i in range(len(plans))])
+#: The ``sync_environment`` fixture: ``sync_environment(name)`` syncs ``name`` once per session.
+SyncEnvironment = Callable[[str], list[Synced]]
+
+
+@pytest.fixture(scope="session")
+def sync_environment(rendered_envs: dict[str, RenderedEnvironment], start_clusters: StartClusters,
+                     istio_crds: list[dict[str, Any]]) -> SyncEnvironment:
+    """``sync(name)``: environment ``name`` synced into fresh clusters (once), one report per
+    cluster."""
+    done: dict[str, list[Synced]] = {}
+
+    def sync(name: str) -> list[Synced]:
+        if name not in done:
+            done[name] = _sync_into_new_clusters(name, rendered_envs[name], start_clusters,
+                                                 istio_crds)
+        return done[name]
+
+    return sync
+
+
+def _sync_into_new_clusters(name: str, rendered: RenderedEnvironment, start_clusters: StartClusters,
+                            istio_crds: list[dict[str, Any]]) -> list[Synced]:
+    plans = plan_environment(name, rendered, istio_crds)
+    names = [f"{name}-{i}" for i in range(len(plans))]
+    clusters = start_clusters(names, [n for n, plan in zip(names, plans, strict=True)
+                                      if not plan.runs_argocd])
     results = []
     for plan, cluster in zip(plans, clusters.values(), strict=True):
         start = time.monotonic()
@@ -55,6 +76,12 @@ def synced(request: pytest.FixtureRequest, rendered_envs: dict[str, RenderedEnvi
               f"not synced: {', '.join(plan.unsynced) or '-'}; "
               f"API server ready {cluster.ready_after:.1f} s, sync {time.monotonic() - start:.1f} s")
     return results
+
+
+@pytest.fixture(scope="session", params=ENVIRONMENTS)
+def synced(request: pytest.FixtureRequest, sync_environment: SyncEnvironment) -> list[Synced]:
+    """Environment ``param`` synced into fresh clusters, one report per cluster."""
+    return sync_environment(request.param)
 
 
 def test_every_document_is_accepted(synced: list[Synced]) -> None:
@@ -115,14 +142,14 @@ def _weights(cluster: Cluster) -> dict[str, int]:
     return {route["destination"]["subset"]: int(route.get("weight", 0)) for route in routes}
 
 
-@pytest.fixture(scope="session")
-def scratch(rendered_envs: dict[str, RenderedEnvironment], start_clusters: StartClusters,
-            istio_crds: list[dict[str, Any]]) -> tuple[ClusterPlan, Cluster]:
-    """oke synced into a cluster of its own, for tests that apply more on top."""
-    (plan,) = plan_environment("oke", rendered_envs["oke"], istio_crds)
-    cluster = start_clusters(["oke-scratch"])["oke-scratch"]
-    assert sync_all(cluster.api, plan.syncs).rejections == []
-    return plan, cluster
+@pytest.fixture
+def scratch(sync_environment: SyncEnvironment) -> Iterator[tuple[ClusterPlan, Cluster]]:
+    """oke's cluster, for a test that applies more on top; synced back to oke's tree after
+    it, so the tests that read that cluster find it as synced, whatever their order."""
+    (item,) = sync_environment("oke")
+    yield item.plan, item.cluster
+    assert sync_all(item.cluster.api, item.plan.syncs).rejections == []
+    assert _weights(item.cluster) == {"v1": 80, "v2": 15, "v3": 5}
 
 
 def test_scenario_steps_apply_in_turn(scratch: tuple[ClusterPlan, Cluster], project_root: Path,
