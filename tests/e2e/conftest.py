@@ -21,9 +21,11 @@ from e2e_cluster import (
     Credentials,
     Process,
     StartClusters,
+    each_cluster,
     require_binary,
     start_apiserver,
     start_etcd,
+    stop_all,
 )
 from e2e_plan import load_crds
 
@@ -74,7 +76,7 @@ def istio_crds(shared_dir: Path) -> list[dict[str, Any]]:
 @pytest.fixture(scope="session")
 def start_clusters(etcd_url: str, e2e_folder: Path,
                    argocd_crds: list[dict[str, Any]]) -> Iterator[StartClusters]:
-    """Start API servers (one per name, in parallel); Argo CD's CRDs and namespace are
+    """Start API servers (one per name, all at once); Argo CD's CRDs and namespace are
     installed in each but those named in ``without_argocd``."""
     binary = require_binary("kube-apiserver")
     creds = Credentials.create(e2e_folder / "pki")
@@ -83,7 +85,8 @@ def start_clusters(etcd_url: str, e2e_folder: Path,
     def start(names: list[str], without_argocd: Collection[str] = ()) -> dict[str, Cluster]:
         clusters = [start_apiserver(binary, name, etcd_url, creds, e2e_folder) for name in names]
         running.extend(clusters)
-        for cluster in clusters:
+
+        def ready(cluster: Cluster) -> None:
             try:
                 cluster.api.wait_ready(timeout=180)
                 cluster.ready_after = time.monotonic() - cluster.started
@@ -91,13 +94,16 @@ def start_clusters(etcd_url: str, e2e_folder: Path,
                 raise RuntimeError(f"{error}\n{cluster.process.tail()}") from None
             if cluster.name not in without_argocd:
                 install_argocd(cluster, argocd_crds)
+
+        each_cluster(ready, clusters)
         return {cluster.name: cluster for cluster in clusters}
 
     try:
         yield start
     finally:
         for cluster in running:
-            cluster.process.stop()
+            cluster.api.close()
+        stop_all([cluster.process for cluster in running])
 
 
 def install_argocd(cluster: Cluster, crds: list[dict[str, Any]]) -> None:

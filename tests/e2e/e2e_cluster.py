@@ -13,9 +13,11 @@ import secrets
 import socket
 import subprocess
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from e2e_toolchain import find_binary
@@ -84,17 +86,25 @@ class Process:
     log: Path
 
     def stop(self) -> None:
-        if self.popen.poll() is None:
-            self.popen.terminate()
-            try:
-                self.popen.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.popen.kill()
-                self.popen.wait()
+        stop_all([self])
 
     def tail(self, lines: int = 20) -> str:
         text = self.log.read_text(errors="replace") if self.log.exists() else ""
         return "\n".join(text.splitlines()[-lines:])
+
+
+def stop_all(processes: list[Process], timeout: float = 20) -> None:
+    """Ask every process to end at once (SIGTERM), then wait for each; kill what lingers."""
+    running = [p for p in processes if p.popen.poll() is None]
+    for process in running:
+        process.popen.terminate()
+    deadline = time.monotonic() + timeout
+    for process in running:
+        try:
+            process.popen.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.popen.kill()
+            process.popen.wait()
 
 
 def start(name: str, command: list[str], folder: Path) -> Process:
@@ -152,3 +162,15 @@ def start_apiserver(binary: Path, name: str, etcd_url: str, creds: Credentials,
 
 
 StartClusters = Callable[[list[str], Collection[str]], dict[str, Cluster]]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def each_cluster(work: Callable[[T], R], items: Iterable[T]) -> list[R]:
+    """``work`` on every item at once, one thread each (items are clusters or hold one: each
+    thread talks to its own API server, which does the work), results in item order; the
+    first failure, in that order, is raised."""
+    items = list(items)
+    with ThreadPoolExecutor(max_workers=max(1, len(items))) as pool:
+        return list(pool.map(work, items))

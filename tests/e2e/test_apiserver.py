@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ from argo_sync import (
     sync_all,
     sync_app,
 )
-from e2e_cluster import ENVIRONMENTS, Cluster, StartClusters
+from e2e_cluster import ENVIRONMENTS, Cluster, StartClusters, each_cluster
 from e2e_plan import UMBRELLA, ClusterPlan, plan_environment, project_refusals
 
 from labgen.helm_engine import EmbeddedHelm
@@ -40,48 +40,40 @@ class Synced:
     report: SyncReport
 
 
-#: The ``sync_environment`` fixture: ``sync_environment(name)`` syncs ``name`` once per session.
-SyncEnvironment = Callable[[str], list[Synced]]
-
-
 @pytest.fixture(scope="session")
-def sync_environment(rendered_envs: dict[str, RenderedEnvironment], start_clusters: StartClusters,
-                     istio_crds: list[dict[str, Any]]) -> SyncEnvironment:
-    """``sync(name)``: environment ``name`` synced into fresh clusters (once), one report per
-    cluster."""
-    done: dict[str, list[Synced]] = {}
+def synced_all(rendered_envs: dict[str, RenderedEnvironment], start_clusters: StartClusters,
+               istio_crds: list[dict[str, Any]]) -> dict[str, list[Synced]]:
+    """Every environment synced into fresh clusters, one report per cluster: all the API
+    servers started at once and each cluster synced in a thread of its own (the servers
+    do the work; one after another, most of the time went to waiting for them)."""
+    plans = [(name, plan) for name in ENVIRONMENTS
+             for plan in plan_environment(name, rendered_envs[name], istio_crds)]
+    names = [f"{name}-{i}" for i, (name, _plan) in enumerate(plans)]
+    clusters = start_clusters(names, [cluster for cluster, (_name, plan) in
+                                      zip(names, plans, strict=True) if not plan.runs_argocd])
 
-    def sync(name: str) -> list[Synced]:
-        if name not in done:
-            done[name] = _sync_into_new_clusters(name, rendered_envs[name], start_clusters,
-                                                 istio_crds)
-        return done[name]
-
-    return sync
-
-
-def _sync_into_new_clusters(name: str, rendered: RenderedEnvironment, start_clusters: StartClusters,
-                            istio_crds: list[dict[str, Any]]) -> list[Synced]:
-    plans = plan_environment(name, rendered, istio_crds)
-    names = [f"{name}-{i}" for i in range(len(plans))]
-    clusters = start_clusters(names, [n for n, plan in zip(names, plans, strict=True)
-                                      if not plan.runs_argocd])
-    results = []
-    for plan, cluster in zip(plans, clusters.values(), strict=True):
+    def sync(pair: tuple[ClusterPlan, Cluster]) -> Synced:
+        plan, cluster = pair
         start = time.monotonic()
         report = sync_all(cluster.api, plan.syncs)
-        results.append(Synced(plan, cluster, report))
         counts = ", ".join(f"{sync.name} {len(sync.documents)}" for sync in plan.syncs)
-        print(f"\n{name}/{plan.name}: {len(report.applied)} objects applied ({counts}); "
+        print(f"\n{plan.name}: {len(report.applied)} objects applied ({counts}); "
               f"not synced: {', '.join(plan.unsynced) or '-'}; "
               f"API server ready {cluster.ready_after:.1f} s, sync {time.monotonic() - start:.1f} s")
-    return results
+        return Synced(plan, cluster, report)
+
+    results = each_cluster(sync, [(plan, clusters[cluster])
+                                  for cluster, (_name, plan) in zip(names, plans, strict=True)])
+    out: dict[str, list[Synced]] = {name: [] for name in ENVIRONMENTS}
+    for (name, _plan), item in zip(plans, results, strict=True):
+        out[name].append(item)
+    return out
 
 
 @pytest.fixture(scope="session", params=ENVIRONMENTS)
-def synced(request: pytest.FixtureRequest, sync_environment: SyncEnvironment) -> list[Synced]:
+def synced(request: pytest.FixtureRequest, synced_all: dict[str, list[Synced]]) -> list[Synced]:
     """Environment ``param`` synced into fresh clusters, one report per cluster."""
-    return sync_environment(request.param)
+    return synced_all[request.param]
 
 
 def test_every_document_is_accepted(synced: list[Synced]) -> None:
@@ -99,7 +91,7 @@ def test_second_sync_changes_nothing(synced: list[Synced]) -> None:
     new resourceVersion from kube-apiserver 1.34 although nothing in it changes;
     those objects are listed, not failed.
     """
-    for item in synced:
+    def sync_again(item: Synced) -> None:
         api = item.cluster.api
         before = stored_objects(api, item.report.applied)
         versions = resource_versions(api, before)
@@ -113,6 +105,8 @@ def test_second_sync_changes_nothing(synced: list[Synced]) -> None:
         print(f"\n{item.plan.name}: unchanged {len(before)} objects; new resourceVersion "
               f"without a change: {', '.join(bumped) or 'none'}")
         assert all("/persistentvolumeclaims/" in key for key in bumped), bumped
+
+    each_cluster(sync_again, synced)
 
 
 def test_every_applied_kind_is_admitted_by_the_project(synced: list[Synced]) -> None:
@@ -143,12 +137,15 @@ def _weights(cluster: Cluster) -> dict[str, int]:
 
 
 @pytest.fixture
-def scratch(sync_environment: SyncEnvironment) -> Iterator[tuple[ClusterPlan, Cluster]]:
-    """oke's cluster, for a test that applies more on top; synced back to oke's tree after
-    it, so the tests that read that cluster find it as synced, whatever their order."""
-    (item,) = sync_environment("oke")
+def scratch(synced_all: dict[str, list[Synced]]) -> Iterator[tuple[ClusterPlan, Cluster]]:
+    """oke's cluster, for a test that applies more of the umbrella chart on top; that
+    Application is synced back to oke's tree after it, so the tests that read the cluster
+    find it as synced, whatever their order."""
+    (item,) = synced_all["oke"]
     yield item.plan, item.cluster
-    assert sync_all(item.cluster.api, item.plan.syncs).rejections == []
+    report = SyncReport()  # what these tests apply are the umbrella chart's documents
+    sync_app(item.cluster.api, _umbrella(item.plan), report)
+    assert report.rejections == []
     assert _weights(item.cluster) == {"v1": 80, "v2": 15, "v3": 5}
 
 
