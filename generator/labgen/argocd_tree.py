@@ -16,7 +16,13 @@ from typing import Any
 
 from . import jinja_env, layout
 from .chart_values import CHART_PATH, RELEASE_NAME, LabRender
-from .components import enabled
+from .components import (
+    ISTIO_BASE_CHART,
+    ISTIO_CNI_CHART,
+    ISTIO_CONTROL_PLANE_CHART,
+    ISTIO_GATEWAY_CHART,
+    enabled,
+)
 from .environment import Environment
 from .manifests import Document
 from .yaml_io import dump
@@ -119,7 +125,7 @@ def applications(env: Environment) -> list[AppSpec]:
         AppSpec(
             file="apps/istio-base.yaml", name="istio-base", wave=0, namespace=ISTIO_NAMESPACE,
             comment="Istio's CRDs and cluster roles, from Istio's official chart.",
-            source={**chart_source, "chart": "base",
+            source={**chart_source, "chart": ISTIO_BASE_CHART,
                     "helm": {"releaseName": "istio-base",
                              "valuesObject": {"defaultRevision": "default"}}},
             sync_options=("CreateNamespace=true", "ServerSideApply=true",
@@ -131,7 +137,7 @@ def applications(env: Environment) -> list[AppSpec]:
         AppSpec(
             file="apps/istiod.yaml", name="istiod", wave=1, namespace=ISTIO_NAMESPACE,
             comment="Istio's control plane; tracing goes to the lab's zipkin Service.",
-            source={**chart_source, "chart": "istiod",
+            source={**chart_source, "chart": ISTIO_CONTROL_PLANE_CHART,
                     "helm": {"releaseName": "istiod", "valuesObject": {"meshConfig": {
                         "accessLogFile": "/dev/stdout",
                         "extensionProviders": [{
@@ -146,7 +152,7 @@ def applications(env: Environment) -> list[AppSpec]:
             file="apps/istio-ingressgateway.yaml", name="istio-ingressgateway", wave=2,
             namespace=ISTIO_NAMESPACE,
             comment="Istio's ingress gateway (release name gives the label istio: ingressgateway).",
-            source={**chart_source, "chart": "gateway",
+            source={**chart_source, "chart": ISTIO_GATEWAY_CHART,
                     "helm": {"releaseName": "istio-ingressgateway",
                              "valuesObject": gateway_values}},
         ),
@@ -162,7 +168,7 @@ def _cni_apps(env: Environment, chart_source: dict[str, Any]) -> list[AppSpec]:
         file="apps/istio-cni.yaml", name="istio-cni", wave=1, namespace=ISTIO_NAMESPACE,
         comment="Istio's CNI node agent: pods' traffic redirection without a privileged init "
                 "container, so the app namespace can enforce Pod Security 'restricted'.",
-        source={**chart_source, "chart": "cni", "helm": {"releaseName": "istio-cni"}},
+        source={**chart_source, "chart": ISTIO_CNI_CHART, "helm": {"releaseName": "istio-cni"}},
     )]
 
 

@@ -19,6 +19,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+#: Istio's charts in its Helm repository, by what they install: its CRDs and cluster roles,
+#: the control plane, the ingress gateway, the CNI node agent, ambient mode's node proxy.
+ISTIO_BASE_CHART = "base"
+ISTIO_CONTROL_PLANE_CHART = "istiod"
+ISTIO_GATEWAY_CHART = "gateway"
+ISTIO_CNI_CHART = "cni"
+ISTIO_CHARTS = frozenset({ISTIO_BASE_CHART, ISTIO_CONTROL_PLANE_CHART, ISTIO_GATEWAY_CHART,
+                          ISTIO_CNI_CHART, "ztunnel"})
+
 #: Host features a workload may ask for (pod spec keys, plus volumes and privileged mode).
 HostFeature = str
 HOST_FEATURES: tuple[HostFeature, ...] = ("hostNetwork", "hostPID", "hostIPC", "hostPath",

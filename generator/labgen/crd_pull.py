@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .components import ISTIO_BASE_CHART
 from .crd_cache import ARGOCD, ISTIO, CrdPin, read_entry, write_entry
 from .environment import Environment
 from .errors import HelmError, InputError
@@ -37,8 +38,6 @@ from .yaml_io import YAMLError, safe_load_all
 #: Argo CD's own Helm repository (argoproj/argo-helm) and its chart of Argo CD.
 ARGO_HELM_URL = "https://argoproj.github.io/argo-helm"
 ARGOCD_CHART = "argo-cd"
-#: Istio's chart that carries its CRDs.
-ISTIO_BASE_CHART = "base"
 _CRD = "CustomResourceDefinition"
 
 

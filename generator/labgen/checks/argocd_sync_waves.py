@@ -18,6 +18,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator
 
+from ..components import ISTIO_BASE_CHART
 from ..findings import Finding, Severity, ValidationOptions
 from ..manifests import Document
 from .argocd_model import SYNC_WAVE, sources, sync_wave
@@ -51,7 +52,7 @@ def run(inventory: Inventory, options: ValidationOptions) -> Iterator[Finding]:
 
 
 def _installs_istio_crds(app: Document) -> bool:
-    return any(source.get("chart") == "base" for _path, source in sources(app))
+    return any(source.get("chart") == ISTIO_BASE_CHART for _path, source in sources(app))
 
 
 def _uses_istio_kinds(app: Document, inventory: Inventory) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..components import ISTIO_CHARTS
 from ..findings import Finding, Severity, ValidationOptions
 from .argocd_model import sources
 from .inventory import Inventory, Reporter
@@ -32,7 +33,6 @@ SUPPORTED: dict[tuple[int, int], tuple[int, int]] = {
     (1, 30): (32, 36),
     (1, 31): (32, 37),
 }
-ISTIO_CHARTS = frozenset({"base", "istiod", "gateway", "cni", "ztunnel"})
 
 
 def run(inventory: Inventory, options: ValidationOptions) -> Iterator[Finding]:

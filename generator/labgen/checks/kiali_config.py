@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import yaml
 
+from ..components import ISTIO_CONTROL_PLANE_CHART
 from ..manifests import Document
 from .inventory import Inventory, as_list, as_map
 
@@ -19,7 +20,7 @@ def istiod_namespace(inventory: Inventory) -> str | None:
     for app in inventory.kind("Application"):
         spec = as_map(app.body.get("spec"))
         sources = [as_map(spec.get("source"))] + [as_map(s) for s in as_list(spec.get("sources"))]
-        if any(s.get("chart") == "istiod" for s in sources):
+        if any(s.get("chart") == ISTIO_CONTROL_PLANE_CHART for s in sources):
             namespace = as_map(spec.get("destination")).get("namespace")
             return str(namespace) if namespace else None
     return None

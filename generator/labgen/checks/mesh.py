@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ..components import ISTIO_GATEWAY_CHART
 from ..manifests import Document
 from .inventory import Inventory, as_list, as_map
 
@@ -100,7 +101,7 @@ def gateway_chart_labels(app: Document) -> Mapping[str, str] | None:
     spec = as_map(app.body.get("spec"))
     sources = [as_map(spec.get("source"))] + [as_map(s) for s in as_list(spec.get("sources"))]
     for source in sources:
-        if source.get("chart") != "gateway" or "istio" not in str(source.get("repoURL", "")):
+        if source.get("chart") != ISTIO_GATEWAY_CHART or "istio" not in str(source.get("repoURL", "")):
             continue
         helm = as_map(source.get("helm"))
         release = str(helm.get("releaseName") or app.name)
