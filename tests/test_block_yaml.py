@@ -16,7 +16,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from labgen import block_yaml
+from labgen import block_yaml, yaml_io
 from labgen.helm_engine import EmbeddedHelm
 from labgen.render import render_environment
 from labgen.yaml_io import dump
@@ -237,3 +237,11 @@ def test_anchored_dumps_take_the_fast_path() -> None:
     loaded = block_yaml.load_all(text)[0]
     assert identical([loaded], libyaml(text))
     assert loaded["spec"]["selector"]["matchLabels"] is loaded["metadata"]["labels"]
+
+
+@pytest.mark.parametrize("text", ["a: 1\na: 2\n", "m:\n  k: 1\n  k: 1\n", "- {a: 1, a: 2}\n"])
+def test_a_key_written_twice_is_left_to_libyaml_which_says_where(text: str) -> None:
+    with pytest.raises(block_yaml.Unsupported):
+        block_yaml.load_all(text)
+    with pytest.raises(yaml.constructor.ConstructorError, match="duplicate key"):
+        list(yaml_io.safe_load_all(text))

@@ -188,3 +188,46 @@ def test_a_chart_that_prints_a_value_unquoted_cannot_be_injected(lab: Path, run:
         "as text); remove newlines, ': ', brackets and leading '&*!|>' from the strings of "
         "environments/evil.yaml that reach it")
     assert not (lab / "gitops" / "evil").exists()
+
+
+@pytest.mark.parametrize(("text", "line", "first"), [
+    ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n", 5, 4),
+    ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, name: b}\n", 3, 3),
+    ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n  k: '1'\n  'k': \"2\"\n", 6, 5),
+    ("---\nkind: A\n---\napiVersion: v1\napiVersion: v2\n", 5, 4),
+])
+def test_a_key_written_twice_in_a_manifest_is_refused_where_it_is(
+        tmp_path: Path, run: Invoke, text: str, line: int, first: int) -> None:
+    """Kubernetes, Argo CD and kubectl refuse a mapping with a key twice; PyYAML alone would
+    keep the last silently and validate something nobody can apply."""
+    path = tmp_path / "twice.yaml"
+    path.write_text(text)
+    result = run("validate", str(path))
+    assert result.exit_code == 2
+    key = "apiVersion" if "v2" in text else "k" if "k:" in text else "name"
+    assert _one_error_line(result.stderr) == (
+        f"error: {path}:{line}: invalid YAML: duplicate key '{key}' (first at line {first}); "
+        "keep only one")
+
+
+def test_a_key_a_merge_brings_may_be_overridden(tmp_path: Path, run: Invoke) -> None:
+    path = tmp_path / "merged.yaml"
+    path.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  <<: {name: from-merge}\n"
+                    "  name: own\ndata: {k: v}\n")
+    result = run("validate", str(path))
+    assert result.exit_code == 0, result.output
+
+
+def test_a_chart_that_renders_a_key_twice_is_refused(lab: Path, run: Invoke) -> None:
+    # Simulate a chart regression: a label written twice in the Grafana Deployment.
+    deployment = lab / "charts/olympic-lab/charts/grafana/templates/deployment.yaml"
+    text = deployment.read_text()
+    broken = text.replace("  labels:\n", "  labels:\n    app: twice\n    app: twice\n", 1)
+    assert broken != text
+    deployment.write_text(broken)
+    result = run("render", "--env", "kind", "--root", str(lab))
+    assert result.exit_code == 2
+    line = _one_error_line(result.stderr)
+    assert line.startswith("error: charts/olympic-lab/charts/grafana/templates/deployment.yaml:")
+    assert "duplicate key 'app'" in line
+    assert not (lab / "gitops" / "kind").exists()

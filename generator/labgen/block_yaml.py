@@ -115,7 +115,9 @@ class _Document:
     def mapping(self, position: int, indent: int) -> tuple[dict[Any, Any], int]:
         result: dict[Any, Any] = {}
         items, count = self.items, self.count
+        keys = 0
         while position < count and items[position][1] == indent:
+            keys += 1
             number, _indent, text = items[position]
             split = KEYS.get(text) or split_key(text)
             if split is None:
@@ -129,6 +131,8 @@ class _Document:
             result[key], position = self.value(position, indent, rest, number, mapping=True)
         if position < self.count and self.items[position][1] > indent:
             raise Unsupported("irregular indentation")
+        if len(result) != keys:
+            raise Unsupported("a key written twice")  # libyaml's loader says where
         return result, position
 
     def sequence(self, position: int, indent: int) -> tuple[list[Any], int]:

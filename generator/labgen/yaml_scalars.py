@@ -10,6 +10,8 @@ from typing import Any
 import yaml
 from yaml.constructor import SafeConstructor
 
+from .safe_loader import SafeLoader
+
 
 class Unsupported(Exception):
     """The text is outside the subset this reader handles (parse it with libyaml)."""
@@ -176,7 +178,7 @@ def _scalar(text: str) -> Any:
         if text in ("[]", "{}"):
             return [] if first == "[" else {}
         try:
-            return yaml.load(text, Loader=yaml.CSafeLoader)
+            return yaml.load(text, Loader=SafeLoader)
         except (yaml.YAMLError, ValueError, TypeError, ArithmeticError, LookupError,
                 RecursionError):
             raise Unsupported("flow collection") from None
