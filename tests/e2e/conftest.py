@@ -52,7 +52,9 @@ def e2e_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("e2e")
 
 
-@pytest.fixture(scope="session")
+# The servers live as long as the module that uses them (test_apiserver.py), not the
+# session: idle, six API servers and etcd still take CPU from the tests that follow.
+@pytest.fixture(scope="module")
 def etcd_url(e2e_folder: Path) -> Iterator[str]:
     binary = require_binary("etcd")
     process, url = start_etcd(binary, e2e_folder)
@@ -73,7 +75,7 @@ def istio_crds(shared_dir: Path) -> list[dict[str, Any]]:
     return load_crds(shared_dir / "crds" / "istio")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def start_clusters(etcd_url: str, e2e_folder: Path,
                    argocd_crds: list[dict[str, Any]]) -> Iterator[StartClusters]:
     """Start API servers (one per name, all at once); Argo CD's CRDs and namespace are

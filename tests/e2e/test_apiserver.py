@@ -40,7 +40,7 @@ class Synced:
     report: SyncReport
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def synced_all(rendered_envs: dict[str, RenderedEnvironment], start_clusters: StartClusters,
                istio_crds: list[dict[str, Any]]) -> dict[str, list[Synced]]:
     """Every environment synced into fresh clusters, one report per cluster: all the API
@@ -70,7 +70,7 @@ def synced_all(rendered_envs: dict[str, RenderedEnvironment], start_clusters: St
     return out
 
 
-@pytest.fixture(scope="session", params=ENVIRONMENTS)
+@pytest.fixture(scope="module", params=ENVIRONMENTS)
 def synced(request: pytest.FixtureRequest, synced_all: dict[str, list[Synced]]) -> list[Synced]:
     """Environment ``param`` synced into fresh clusters, one report per cluster."""
     return synced_all[request.param]
