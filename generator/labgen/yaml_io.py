@@ -244,17 +244,13 @@ def load_all_documents(text: str, name: str) -> Iterator[Any]:
         yield from (doc for doc in fast if doc is not None)
         return
     try:
-        for doc in yaml.load_all(text, Loader=_FastSafeLoader):
+        for doc in yaml.load_all(text, Loader=SafeLoader):
             if doc is not None:
                 yield doc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark is not None else None
         raise InputError(capped(f"invalid YAML: {exc.problem}"), file=name, line=line) from None
-
-
-#: The safe loader on libyaml (keys written twice refused): for bulk parsing of manifests.
-_FastSafeLoader = SafeLoader
 
 
 #: What the safe loaders raise on bad input.
@@ -276,7 +272,7 @@ def safe_load(text: str) -> Any:
     fast = _fast_load_all(text)
     if fast is not None and len(fast) <= 1:
         return fast[0] if fast else None
-    return yaml.load(text, Loader=_FastSafeLoader)
+    return yaml.load(text, Loader=SafeLoader)
 
 
 def safe_load_all(text: str) -> list[Any]:
@@ -285,7 +281,7 @@ def safe_load_all(text: str) -> list[Any]:
     fast = _fast_load_all(text)
     if fast is not None:
         return fast
-    return list(yaml.load_all(text, Loader=_FastSafeLoader))
+    return list(yaml.load_all(text, Loader=SafeLoader))
 
 
 def compose_all(text: str) -> list[yaml.Node]:
@@ -300,7 +296,7 @@ _TAGS = {yaml.ScalarNode: "tag:yaml.org,2002:str", yaml.SequenceNode: "tag:yaml.
          yaml.MappingNode: "tag:yaml.org,2002:map"}
 
 
-class _MarksLoader(_FastSafeLoader):
+class _MarksLoader(SafeLoader):
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
         if kind is yaml.ScalarNode and implicit[0] and value in _NULLS:
             return "tag:yaml.org,2002:null"

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import yaml
-
 from ..components import ISTIO_CONTROL_PLANE_CHART
 from ..manifests import Document
+from ..yaml_io import YAMLError, safe_load
 from .inventory import Inventory, as_list, as_map
 
 
@@ -36,8 +35,8 @@ def kiali_configs(inventory: Inventory) -> Iterator[tuple[Document, str, str]]:
         if not isinstance(text, str):
             continue
         try:
-            config = as_map(yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
-        except yaml.YAMLError:
+            config = as_map(safe_load(text))
+        except YAMLError:
             continue
         value = config.get("istio_namespace")
         if isinstance(value, str) and value:
