@@ -181,19 +181,17 @@ def planned_keys(api: KubeApi, syncs: Iterable[AppSync]) -> set[str]:
     return keys
 
 
-def resource_versions(api: KubeApi, keys: Iterable[str]) -> dict[str, str]:
-    return {key: str(api.get(key)["metadata"]["resourceVersion"]) for key in keys}
-
-
-def stored_objects(api: KubeApi, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
+def stored_objects(api: KubeApi, keys: Iterable[str]) -> tuple[dict[str, dict[str, Any]],
+                                                             dict[str, str]]:
     """The objects as stored, without the bookkeeping a no-op write may move (resourceVersion,
-    managedFields' times); generation, spec, labels, status and the rest stay."""
-    objects = {}
+    managedFields' times), and each one's resourceVersion; generation, spec, labels, status
+    and the rest stay."""
+    objects, versions = {}, {}
     for key in keys:
         body = api.get(key)
         metadata = body["metadata"]
-        metadata.pop("resourceVersion", None)
+        versions[key] = str(metadata.pop("resourceVersion", ""))
         for entry in metadata.get("managedFields") or []:
             entry.pop("time", None)
         objects[key] = body
-    return objects
+    return objects, versions

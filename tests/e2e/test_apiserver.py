@@ -21,7 +21,6 @@ from argo_sync import (
     AppSync,
     SyncReport,
     planned_keys,
-    resource_versions,
     stored_objects,
     sync_all,
     sync_app,
@@ -93,12 +92,11 @@ def test_second_sync_changes_nothing(synced: list[Synced]) -> None:
     """
     def sync_again(item: Synced) -> None:
         api = item.cluster.api
-        before = stored_objects(api, item.report.applied)
-        versions = resource_versions(api, before)
+        before, versions = stored_objects(api, item.report.applied)
         again = sync_all(api, item.plan.syncs)
         assert again.rejections == []
         assert set(again.applied) == set(before)
-        after = stored_objects(api, before)
+        after, _versions = stored_objects(api, before)
         changed = sorted(key for key in before if after[key] != before[key])
         assert changed == [], f"{item.plan.name}: a repeated apply changed " + ", ".join(changed)
         bumped = sorted(key for key, version in versions.items() if again.applied[key] != version)
