@@ -59,3 +59,13 @@ def test_data_of_other_types_is_never_remembered() -> None:
         with pytest.raises(yaml.YAMLError):
             dump({"name": Name("x")})
     assert before == yaml_io._DUMPED
+
+
+def test_the_memo_holds_at_most_its_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(yaml_io, "_DUMPED", {})
+    monkeypatch.setattr(yaml_io, "_dumped_size", [0])
+    monkeypatch.setattr(yaml_io, "_DUMPED_BUDGET", 1_000)
+    for n in range(50):
+        assert dump({"k": f"v{n:0100d}"}) == f"k: v{n:0100d}\n"
+        held = sum(len(key[1]) + len(text) for key, text in yaml_io._DUMPED.items())
+        assert held == yaml_io._dumped_size[0] <= 1_000

@@ -317,7 +317,9 @@ def _dump_scalar(value: Any) -> str:
 #: Dumped texts by (kind, repr of the data): a render dumps the same data many times (a
 #: workshop: the same Application fields per participant), and PyYAML's emitter is slow.
 _DUMPED: dict[tuple[str, str], str] = {}
-_DUMPED_MAX = 4096
+#: Characters (keys and texts) the memo may hold before it starts over.
+_DUMPED_BUDGET = 8_000_000
+_dumped_size = [0]
 _PLAIN_SCALARS = (str, int, float, bool, type(None))
 
 
@@ -337,9 +339,13 @@ def _memoized(kind: str, data: Any, make: Callable[[Any], str]) -> str:
     key = (kind, repr(data))
     text = _DUMPED.get(key)
     if text is None:
-        if len(_DUMPED) >= _DUMPED_MAX:
+        text = make(data)
+        size = len(key[1]) + len(text)
+        if _dumped_size[0] + size > _DUMPED_BUDGET:
             _DUMPED.clear()
-        text = _DUMPED[key] = make(data)
+            _dumped_size[0] = 0
+        _DUMPED[key] = text
+        _dumped_size[0] += size
     return text
 
 
