@@ -140,6 +140,9 @@ CORNERS = [
     "a: &x 1\na: &x 2\n", "a: *x\n", "- &x [1, 2]\n- *x\n", "a: &x |\n  t\nb: *x\n",
     "a: 'é'\n", "true: 1\n1: a\n1.5: b\nnull: c\n", "a : 1\n",
     "a:  spaced   out  \n", "- 'a': 1\n", "a: \"x\" y\n", "a: 'x' y\n",
+    "a: |2-\n\n\n    x\n  y\n", "a:\n  b: |2-\n\n\n      Valid\n  c: 1\n", "- |1\n  x\n- y\n",
+    "a: |-2\n   x\n  y\n", "a: |2\n  x\n b: 1\n", "a: |3\n  x\n", "a: |2 # c\n  x\n",
+    "a: |22\n  x\n", "a: |9\n  x\n", "k:\n- |2\n   x\n", "a: |2\n\n\n", "a: |1\n  \n x\n",
 ]
 
 
@@ -150,7 +153,7 @@ def test_corner_cases_agree_with_libyaml(text: str) -> None:
 
 def test_the_subset_covers_what_dumpers_write() -> None:
     """The common shapes are read by the fast path, not only refused safely."""
-    for text in ("a: 1\n", "a:\n- 1\n", "- a: 1\n  b: [x]\n", "a: |\n  x\n",
+    for text in ("a: 1\n", "a:\n- 1\n", "- a: 1\n  b: [x]\n", "a: |\n  x\n", "a: |2-\n\n   x\n",
                  "a: 'multi\n  line'\n", "a: folded\n  plain\n"):
         assert identical(block_yaml.load_all(text), libyaml(text)), text
 

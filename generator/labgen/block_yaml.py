@@ -4,7 +4,8 @@ libyaml through PyYAML spends most of its time making Python objects for every e
 and mark; rendered manifests need neither. This reader builds the data straight from
 the lines, for a common subset: block mappings and sequences, plain and quoted scalars
 (folded over lines as YAML folds them), one-line flow collections and escaped
-double-quoted scalars (read by libyaml on their own), literal blocks (``|``, ``|-``).
+double-quoted scalars (read by libyaml on their own), literal blocks (``|``, ``|-``, with
+an indentation indicator).
 Plain scalars are resolved by PyYAML's own resolver and constructors (YAML 1.1: ``on``
 is true, ``010`` is 8): the result is what ``yaml.load_all(text, CSafeLoader)`` gives.
 
@@ -45,6 +46,9 @@ __all__ = ["Unsupported", "load_all"]
 _AWKWARD = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
                       "\U00010000-\U0010ffff]")
 _DOCUMENT_START = re.compile(r"---(?:[ ]+#.*)?[ ]*")
+#: A literal block scalar's header: ``|``, a strip indicator and an indentation indicator
+#: (either order), then spaces and a comment.
+_LITERAL_HEADER = re.compile(r"\|([1-9]?)(-?)([1-9]?)(?:[ ]+(?:#.*)?)?")
 #: An anchor or alias and what follows it (names: libyaml's alphanumeric, "_" and "-").
 _PROPERTY = re.compile(r"([&*])([0-9A-Za-z_-]+)(?: +(.*))?")
 
@@ -247,9 +251,10 @@ class _Document:
             lines = [line.replace("''", "'") for line in lines]
         return fold_quoted(lines), following
 
-    def literal_end(self, number: int, indent: int) -> tuple[int, int]:
-        """(raw line after the literal block that follows line ``number``, its indent)."""
-        end, block_indent = number + 1, 0
+    def literal_end(self, number: int, indent: int, block_indent: int = 0) -> tuple[int, int]:
+        """(raw line after the literal block that follows line ``number``, its indent: the
+        first content line's, unless a header gave it as ``block_indent``)."""
+        end = number + 1
         while end < self.end:
             line = self.raw[end]
             stripped = line.lstrip(" ")
@@ -264,12 +269,15 @@ class _Document:
         return end, block_indent
 
     def literal(self, header: str, indent: int, number: int) -> tuple[str, int]:
-        """A literal block scalar (``|`` or ``|-``) after line ``number``."""
-        strip = header[1:2] == "-"
-        tail = header[1 + strip:]
-        if tail and not (tail[0] == " " and tail.lstrip(" ")[:1] in ("", "#")):
-            raise Unsupported("block scalar header (indentation indicator, keep chomping)")
-        end, block_indent = self.literal_end(number, indent)
+        """A literal block scalar after line ``number``: ``|`` or ``|-``, with or without an
+        indentation indicator (``|2-``: its lines are indented 2 more than its key or dash's
+        collection, as Istio's CRDs write descriptions that start with blank lines)."""
+        match = _LITERAL_HEADER.fullmatch(header)
+        if match is None or (match[1] and match[3]):
+            raise Unsupported("block scalar header (keep chomping, or not a header)")
+        strip = match[2] == "-"
+        given = int(match[1] or match[3] or 0)
+        end, block_indent = self.literal_end(number, indent, indent + given if given else 0)
         lines = self.raw[number + 1:end]
         final_break = end < len(self.raw)
         if end == len(self.raw) and lines and lines[-1] == "":
