@@ -6,8 +6,8 @@ Application's sync (project.yaml and apps/*.yaml), then each child Application
 in wave order. A workshop is a hub cluster (Argo CD with the ApplicationSet, the
 app-of-apps it generates per participant and the part Applications each syncs
 from clusters/<name>/apps/) plus one cluster per participant, with its parts in
-wave order (Argo CD is not installed there: the hub syncs it). Participants whose manifests are
-identical share one cluster (named after the first of them).
+wave order (Argo CD is not installed there: the hub syncs it). Participants whose
+manifests are identical share one cluster (named after the first of them).
 
 Istio's own charts come from Istio's chart repository, which Tier 1 does not
 reach: ``istio-base`` is represented by what it installs that the lab depends on,
