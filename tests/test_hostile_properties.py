@@ -20,8 +20,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from labgen.errors import InputError
+from labgen.errors import InputError, printable
 from labgen.tree_writer import OWNED, write_tree
+from labgen.value_formats import first_control
 
 PROJECT = Path(__file__).resolve().parents[1]
 MAX_ERROR_LINES = 20
@@ -251,3 +252,23 @@ def test_hostile_trees(tmp_path: Path, case: tuple[list[tuple[str, str, bytes]],
     assert (base / "outside").read_bytes() == b"outside\n"
     assert not (target.parent / ".labgen-staging").exists()
     shutil.rmtree(base)
+
+
+def _is_control(char: str) -> bool:
+    """Control characters by code point, written out independently of the regex."""
+    code = ord(char)
+    return code < 0x20 or 0x7F <= code < 0xA0 or 0xD800 <= code < 0xE000 \
+        or code in (0x2028, 0x2029)
+
+
+@given(st.text(st.characters(), max_size=40), st.booleans())
+def test_first_control_finds_the_first_control_character(text: str, multiline: bool) -> None:
+    expected = next((c for c in text if _is_control(c) and not (multiline and c == "\n")), None)
+    assert first_control(text, multiline=multiline) == expected
+
+
+@given(st.text(st.characters(), max_size=40), st.integers(4, 60))
+def test_printable_escapes_exactly_what_python_cannot_print(text: str, limit: int) -> None:
+    escaped = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    assert printable(text, limit) == (escaped if len(escaped) <= limit
+                                      else escaped[:limit - 3] + "...")

@@ -21,7 +21,8 @@ _VALUES = re.compile(r"'[^']*'|\"[^\"]*\"|\S+")
 
 def printable(text: str, limit: int = VALUE_CHARS) -> str:
     """``text`` for a message: control characters escaped, at most ``limit`` characters."""
-    out = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    out = text if text.isprintable() else "".join(
+        c if c.isprintable() else repr(c)[1:-1] for c in text)
     return out if len(out) <= limit else out[: limit - 3] + "..."
 
 

@@ -185,8 +185,7 @@ class _Converter:
 
     def check_text(self, value: str, path: KeyPath, meta: Mapping[str, Any]) -> None:
         """No control characters (nor lone surrogates) in text; ``multiline`` allows newlines."""
-        allowed = "\n" if meta.get("multiline") else ""
-        bad = next((c for c in value if value_formats.is_control(c) and c not in allowed), None)
+        bad = value_formats.first_control(value, multiline=bool(meta.get("multiline")))
         if bad is not None:
             self.fail(path, f"{dotted(path)}: {_shown(value)} contains the control character "
                             f"{bad!r}; remove it (write plain text on one line)")

@@ -40,11 +40,17 @@ MAX_DEPTH = 64
 _INT64 = 2**63
 
 
-def is_control(char: str) -> bool:
-    """A C0/C1 control character, DEL, a lone surrogate or a line/paragraph separator."""
-    code = ord(char)
-    return code < 0x20 or 0x7F <= code < 0xA0 or 0xD800 <= code < 0xE000 \
-        or code in (0x2028, 0x2029)
+#: C0/C1 control characters, DEL, lone surrogates and the line/paragraph separators.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
+#: The same, less the newline (text that may span lines).
+_CONTROL_BUT_NEWLINE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
+
+
+def first_control(text: str, *, multiline: bool = False) -> str | None:
+    """The first control character of ``text`` (:data:`_CONTROL`; ``multiline``: a newline is
+    not one), or None."""
+    found = (_CONTROL_BUT_NEWLINE if multiline else _CONTROL).search(text)
+    return found[0] if found else None
 
 
 def _subdomain(value: str) -> str | None:
