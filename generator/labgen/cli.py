@@ -18,6 +18,7 @@ import click
 
 from . import __version__
 from .errors import LabgenError
+from .options import FRESH_PROCESS
 
 #: command name -> (module:attribute, one-line help shown by --help).
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -86,7 +87,7 @@ def main() -> None:
     ``labgen`` under ``CliRunner`` (the tests) calls :data:`cli` and exits normally.
     """
     try:
-        cli(prog_name="labgen")
+        cli(prog_name="labgen", obj={FRESH_PROCESS: True})
         code = 0
     except SystemExit as done:
         code = _exit_code(done.code)

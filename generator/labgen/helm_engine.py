@@ -71,6 +71,12 @@ class EmbeddedHelm:
     def render(
         self, chart: Path, values: Mapping[str, Any], *, release: str, namespace: str
     ) -> dict[str, str]:
+        rendered, log = self.sdk_render(chart, values, release=release, namespace=namespace)
+        return sdk_output(chart, rendered, log)
+
+    def sdk_render(self, chart: Path, values: Mapping[str, Any], *, release: str,
+                   namespace: str) -> tuple[dict[str, str], str]:
+        """The SDK's own output, ``{template path: text}``, and what Helm logged."""
         loaded = self._chart(chart)
         try:
             with _go_log() as log:  # Helm's Go code logs its warnings straight to fd 2
@@ -80,9 +86,7 @@ class EmbeddedHelm:
             raise HelmError(f"helm failed to render {chart}: {_one_line(exc)}") from None
         finally:
             loaded.close()
-        refuse_ignored_values(chart, log.text)
-        return {path: _tidy(text) for path, text in sorted(rendered.items())
-                if path.endswith((".yaml", ".yml")) and text.strip()}
+        return dict(rendered), log.text
 
     def lint(self, chart: Path, values: Mapping[str, Any] | None = None,
              kube_version: str | None = None) -> dict[str, Any]:
@@ -90,6 +94,14 @@ class EmbeddedHelm:
             str(chart), dict(values) if values is not None else None, strict=True,
             kube_version=kube_version)
         return report
+
+
+def sdk_output(chart: Path, rendered: Mapping[str, str], log: str) -> dict[str, str]:
+    """The SDK's output as both engines return it: YAML templates only, each tidied; a value
+    Helm logged as ignored is refused."""
+    refuse_ignored_values(chart, log)
+    return {path: _tidy(text) for path, text in sorted(rendered.items())
+            if path.endswith((".yaml", ".yml")) and text.strip()}
 
 
 class CliHelm:

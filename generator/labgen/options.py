@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 ROOT_ENV = "LABGEN_ROOT"
+#: Set in the click context by the console script (:func:`labgen.cli.main`): this process
+#: runs one command and ends, so a render may load Helm in a helper meanwhile.
+FRESH_PROCESS = "fresh_process"
 
 
 def find_root(start: Path) -> Path:
@@ -58,4 +61,6 @@ def workspace(root: Path, helm_binary: str | None = None) -> Workspace:
     """The :class:`~labgen.workspace.Workspace` a command works on."""
     from .workspace import Workspace
 
-    return Workspace(root, helm_binary=helm_binary)
+    context = click.get_current_context(silent=True)
+    fresh = bool(context and (context.find_root().obj or {}).get(FRESH_PROCESS))
+    return Workspace(root, helm_binary=helm_binary, helm_helper=fresh)

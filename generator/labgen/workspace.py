@@ -18,6 +18,7 @@ environments. Every method returns data
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from functools import cached_property
@@ -58,10 +59,11 @@ class Workspace:
     """One labgen repository (the folder with ``environments/``) and one Helm engine."""
 
     def __init__(self, root: Path, *, engine: HelmEngine | None = None,
-                 helm_binary: str | None = None) -> None:
+                 helm_binary: str | None = None, helm_helper: bool = False) -> None:
         self.root = root
         self._helm_binary = helm_binary
         self._engine = engine
+        self._helm_helper = helm_helper
         self._sources: dict[tuple[CrdPin, ...], SchemaSources] = {}
 
     # --- shared parts ---------------------------------------------------------------------
@@ -74,6 +76,20 @@ class Workspace:
 
             self._engine = get_engine(self._helm_binary)
         return self._engine
+
+    def start_engine(self) -> None:
+        """Start the Helm engine ahead of the render that needs it. With ``helm_helper``
+        (the CLI: a fresh process) the embedded SDK loads in a helper process
+        (:mod:`labgen.helm_worker`) while this one imports and reads the environment."""
+        if self._engine is None and self._helm_helper:
+            from .helm_engine import engine_identity
+
+            if engine_identity(self._helm_binary) == "embedded":
+                from .helm_worker import WorkerHelm
+
+                # While the helper renders, this process imports what validates the result.
+                self._engine = WorkerHelm(
+                    meanwhile=lambda: importlib.import_module("labgen.env_validation"))
 
     @cached_property
     def cache(self) -> RenderCache:
@@ -212,6 +228,7 @@ class Workspace:
         if not force and not strict and self._fresh(name, tree_dir):
             rules = tuple(sorted(self.cache.warnings(name).items()))
             return TreeWrite(name, tree_dir, warning_rules=rules, cached=True)
+        self.start_engine()
         rendered, warnings = self.validated(name, strict=strict)
         return self._write(rendered, warnings)
 
@@ -228,6 +245,7 @@ class Workspace:
         from .drift import drift_of, leftover_staging, orphan_trees
 
         selected = self.select(names, all_envs)
+        self.start_engine()
         with self.reading():
             leftovers = leftover_staging(self.root)
         orphans = (*leftovers, *(orphan_trees(self.root, selected) if all_envs else ()))
