@@ -66,7 +66,7 @@ class RenderCache:
 
     @cached_property
     def _code_files(self) -> list[Path]:
-        return sorted(p for p in _PACKAGE.rglob("*") if p.is_file() and p.suffix in _CODE_SUFFIXES)
+        return sorted(p for p in _PACKAGE.rglob("*") if p.suffix in _CODE_SUFFIXES and p.is_file())
 
     @cached_property
     def _chart_files(self) -> list[Path]:

@@ -293,6 +293,7 @@ class Workspace:
         with self.writing():  # read, edit and re-render as one writer: no edit is lost
             before = load_environment(self.root, name).routes
             edit = plan_traffic_edit(self.root, name, scenario, weights)
+            self.start_engine()
 
             def rerender() -> tuple[TreeWrite, ...]:
                 # Render and validate all first: a failure writes no tree (and restores the file).
@@ -321,6 +322,7 @@ class Workspace:
         from .path_validation import require_schemas
 
         _require(crd_paths)
+        self.start_engine()
         rendered = self.rendered(name)
         require_schemas(rendered.env.spec.cluster.kubernetes_version)
         docs = len(rendered.manifests) + len(rendered.argocd)
@@ -368,6 +370,7 @@ class Workspace:
         """Render ``name`` at git ref ``base`` and at ``head`` (the working tree when None)."""
         from .change_report import diff_report
 
+        self.start_engine()
         return diff_report(self.root, name, base, head, self.engine)
 
     def access(self, name: str) -> AccessReport:
