@@ -1,6 +1,7 @@
 """Tier 2 and 3 (issue 14): Argo CD's controller and repo-server syncing this repository.
 
-Not built: the Go module proxy does not serve what they need (checked 2026-12-01).
+Not built: the Go module proxy does not serve what they need (checked 2026-12-01, and again
+2026-12-02: both pins below still answer 403).
 Each test below is skipped with the exact module@version that is missing, so the
 gap stays visible in every run; none is imitated.
 """
