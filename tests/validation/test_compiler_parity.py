@@ -213,3 +213,11 @@ def test_unsupported_keywords_are_refused() -> None:
         compile_schema({"dependentRequired": {"a": ["b"]}})
     with pytest.raises(SchemaCompileError, match="unsupported \\$ref"):
         compile_schema({"$ref": "https://example.com/other.json"})
+    with pytest.raises(SchemaCompileError, match="dependentRequired"):  # a field's, at once
+        compile_schema({"properties": {"a": {"dependentRequired": {"a": ["b"]}}}})
+    # deeper: compiled when a value first reaches it, and refused then (never a pass)
+    deeper = compile_schema({"properties": {"a": {"properties": {"b": {"properties": {
+        "c": {"dependentRequired": {}}}}}}}})
+    deeper({"a": {}}, "", [])
+    with pytest.raises(SchemaCompileError, match="dependentRequired"):
+        deeper({"a": {"b": {}}}, "", [])

@@ -110,12 +110,18 @@ def compile_schema(schema: Any, resolver: RefResolver = _NO_DEFINITIONS) -> Chec
         return _accept
     if schema is False:
         return _reject
+    _refuse_unknown_keywords(schema)
+    return _sequence([*_value_checks(schema, resolver), *_structure_checks(schema, resolver)])
+
+
+def _refuse_unknown_keywords(schema: Any) -> None:
+    if schema is True or schema is False:
+        return
     if not isinstance(schema, Mapping):
         raise SchemaCompileError(f"a schema must be an object or a boolean, not {schema!r}")
     for key in schema:
         if key not in _KNOWN and key not in ANNOTATIONS and not key.startswith("x-"):
             raise SchemaCompileError(f"unsupported JSON Schema keyword {key!r}")
-    return _sequence([*_value_checks(schema, resolver), *_structure_checks(schema, resolver)])
 
 
 def _value_checks(schema: Mapping[str, Any], resolver: RefResolver) -> Iterator[Check]:
@@ -305,7 +311,7 @@ def join(path: str, key: str) -> str:
 
 
 def _object_check(schema: Mapping[str, Any], resolver: RefResolver) -> Check:
-    properties = {name: compile_schema(sub, resolver)
+    properties = {name: _on_first_use(sub, resolver)
                   for name, sub in (schema.get("properties") or {}).items()}
     extra = schema.get("additionalProperties", True)
     extra_check: Check | None = None if extra is True or extra is False else compile_schema(
@@ -323,6 +329,22 @@ def _object_check(schema: Mapping[str, Any], resolver: RefResolver) -> Check:
                 errors.append((join(path, str(key)), _unknown_field(str(key), properties)))
             elif extra_check is not None:
                 extra_check(item, join(path, str(key)), errors)
+
+    return check
+
+
+def _on_first_use(schema: Any, resolver: RefResolver) -> Check:
+    """``compile_schema(schema)`` when a value first reaches it: a kind's schema has far
+    more fields than a document sets (the 19 kinds of a render: about 2,000 nodes). Its keywords
+    are checked now; those nested in it when it is compiled (an unsupported keyword raises
+    either way, it never passes)."""
+    _refuse_unknown_keywords(schema)
+    compiled: list[Check] = []
+
+    def check(value: Any, path: str, errors: Errors) -> None:
+        if not compiled:
+            compiled.append(compile_schema(schema, resolver))
+        compiled[0](value, path, errors)
 
     return check
 
