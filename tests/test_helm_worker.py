@@ -4,6 +4,7 @@ and the same refusals; started only where a process runs one command."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -98,3 +99,11 @@ def test_only_a_fresh_process_renders_through_a_helper(lab: Path) -> None:
         in_process = workspace(lab)
         in_process.start_engine()
         assert isinstance(in_process.engine, EmbeddedHelm)
+
+
+def test_ctrl_c_reaches_labgen_not_the_helper() -> None:
+    helper = WorkerHelm()
+    try:
+        assert os.getsid(helper._process.pid) != os.getsid(0)  # outside the terminal's group
+    finally:
+        helper.close()

@@ -39,7 +39,8 @@ class WorkerHelm:
         self._meanwhile = meanwhile
         self._process = subprocess.Popen(
             [sys.executable, "-c", _START], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            text=True, encoding="utf-8")
+            text=True, encoding="utf-8",
+            start_new_session=True)  # Ctrl-C is labgen's to handle; the helper ends on EOF
 
     def render(
         self, chart: Path, values: Mapping[str, Any], *, release: str, namespace: str
