@@ -82,6 +82,11 @@ class RenderCache:
         charts = _hash_files(self._chart_files, (self.root / layout.CHARTS_DIR).resolve())
         return hashlib.sha256(f"{code}\0{charts}\0{self.engine_name}".encode()).hexdigest()
 
+    def prepare(self) -> None:
+        """Fingerprint the code and the charts now, which every record of this run shares
+        (a render reads the charts, it never changes them)."""
+        _ = self._shared_digest, self._shared_stamp
+
     def inputs_digest(self, files: tuple[str, ...]) -> str:
         """Digest by content of an environment's input ``files`` and the shared inputs."""
         h = hashlib.sha256(self._shared_digest.encode())

@@ -77,19 +77,24 @@ class Workspace:
             self._engine = get_engine(self._helm_binary)
         return self._engine
 
-    def start_engine(self) -> None:
+    def start_engine(self, meanwhile: Callable[[], object] | None = None) -> None:
         """Start the Helm engine ahead of the render that needs it. With ``helm_helper``
         (the CLI: a fresh process) the embedded SDK loads in a helper process
-        (:mod:`labgen.helm_worker`) while this one imports and reads the environment."""
+        (:mod:`labgen.helm_worker`) while this one imports and reads the environment;
+        while the helper renders, this one imports what validates the result and runs
+        ``meanwhile``."""
         if self._engine is None and self._helm_helper:
             from .helm_engine import engine_identity
 
             if engine_identity(self._helm_binary) == "embedded":
                 from .helm_worker import WorkerHelm
 
-                # While the helper renders, this process imports what validates the result.
-                self._engine = WorkerHelm(
-                    meanwhile=lambda: importlib.import_module("labgen.env_validation"))
+                def prepare() -> None:
+                    importlib.import_module("labgen.env_validation")
+                    if meanwhile is not None:
+                        meanwhile()
+
+                self._engine = WorkerHelm(meanwhile=prepare)
 
     @cached_property
     def cache(self) -> RenderCache:
@@ -228,7 +233,7 @@ class Workspace:
         if not force and not strict and self._fresh(name, tree_dir):
             rules = tuple(sorted(self.cache.warnings(name).items()))
             return TreeWrite(name, tree_dir, warning_rules=rules, cached=True)
-        self.start_engine()
+        self.start_engine(meanwhile=self.cache.prepare)
         rendered, warnings = self.validated(name, strict=strict)
         return self._write(rendered, warnings)
 
