@@ -12,11 +12,12 @@ from typing import Any
 import click
 import pytest
 
+from labgen import FRESH_PROCESS
 from labgen.chart_values import CHART_PATH, RELEASE_NAME
 from labgen.errors import HelmError
 from labgen.helm_engine import EmbeddedHelm
 from labgen.helm_worker import WorkerHelm
-from labgen.options import FRESH_PROCESS, workspace
+from labgen.options import workspace
 from labgen.yaml_io import safe_load
 
 

@@ -16,9 +16,8 @@ from typing import Any
 
 import click
 
-from . import __version__
+from . import FRESH_PROCESS, __version__
 from .errors import LabgenError
-from .options import FRESH_PROCESS
 
 #: command name -> (module:attribute, one-line help shown by --help).
 COMMANDS: dict[str, tuple[str, str]] = {

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from . import FRESH_PROCESS
 from .errors import InputError
 from .layout import ENV_DIR
 
@@ -17,9 +18,6 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 ROOT_ENV = "LABGEN_ROOT"
-#: Set in the click context by the console script (:func:`labgen.cli.main`): this process
-#: runs one command and ends, so a render may load Helm in a helper meanwhile.
-FRESH_PROCESS = "fresh_process"
 
 
 def find_root(start: Path) -> Path:
