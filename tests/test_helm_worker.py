@@ -18,6 +18,7 @@ from labgen.errors import HelmError
 from labgen.helm_engine import EmbeddedHelm
 from labgen.helm_worker import WorkerHelm
 from labgen.options import workspace
+from labgen.workspace import Workspace
 from labgen.yaml_io import safe_load
 
 
@@ -108,3 +109,16 @@ def test_ctrl_c_reaches_labgen_not_the_helper() -> None:
         assert os.getsid(helper._process.pid) != os.getsid(0)  # outside the terminal's group
     finally:
         helper.close()
+
+
+@pytest.mark.parametrize(("limit", "through"), [(3, WorkerHelm), (2, EmbeddedHelm)])
+def test_many_environments_render_in_process(lab: Path, monkeypatch: pytest.MonkeyPatch,
+                                             limit: int, through: type) -> None:
+    monkeypatch.setattr("labgen.workspace.HELPER_RENDERS", limit)
+    root = Workspace(lab, helm_helper=True)
+    trees = root.render(all_envs=True, force=True)
+    assert [tree.name for tree in trees] == ["kind", "oke", "workshop"]
+    helm = root.engine
+    assert isinstance(helm, through)
+    if isinstance(helm, WorkerHelm):
+        helm.close()
