@@ -19,11 +19,11 @@ verdicts equal to jsonschema's Draft202012Validator.
 from __future__ import annotations
 
 import difflib
-import re
-from collections.abc import Callable, Iterator, Mapping, Sized
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from .idioms import at_most_one_check, exclusive_fields
+from .value_checks import enum_check, number_checks, pattern_check, size_checks
 
 #: ``check(value, path, errors)`` appends ``(path, message)`` for each violation.
 Errors = list[tuple[str, str]]
@@ -58,19 +58,6 @@ def json_type(value: Any) -> str:
         if _TYPE_TESTS[name](value):
             return name
     return type(value).__name__
-
-
-def json_equal(a: Any, b: Any) -> bool:
-    """Equality as JSON Schema means it: ``True`` is not ``1``."""
-    if isinstance(a, bool) or isinstance(b, bool):
-        return isinstance(a, bool) and isinstance(b, bool) and a == b
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(json_equal(a[k], b[k]) for k in a)
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(json_equal(x, y) for x, y in zip(a, b, strict=True))
-    if _is_number(a) and _is_number(b):
-        return bool(a == b)
-    return type(a) is type(b) and bool(a == b)
 
 
 class RefResolver:
@@ -131,13 +118,13 @@ def _value_checks(schema: Mapping[str, Any], resolver: RefResolver) -> Iterator[
     if "type" in schema:
         yield _type_check(schema["type"])
     if "enum" in schema:
-        yield _enum_check(list(schema["enum"]), "must be one of")
+        yield enum_check(list(schema["enum"]), "must be one of")
     if "const" in schema:
-        yield _enum_check([schema["const"]], "must be")
-    yield from _number_checks(schema)
-    yield from _size_checks(schema)
+        yield enum_check([schema["const"]], "must be")
+    yield from number_checks(schema)
+    yield from size_checks(schema)
     if "pattern" in schema:
-        yield _pattern_check(schema["pattern"])
+        yield pattern_check(schema["pattern"])
 
 
 def _structure_checks(schema: Mapping[str, Any], resolver: RefResolver) -> Iterator[Check]:
@@ -213,82 +200,6 @@ def _type_check(declared: str | list[str]) -> Check:
             if test(value):
                 return
         errors.append((path, f"must be {wanted}, not {json_type(value)}"))
-
-    return check
-
-
-def _enum_check(allowed: list[Any], wording: str) -> Check:
-    shown = ", ".join(repr(a) for a in allowed[:8]) + (", ..." if len(allowed) > 8 else "")
-    if all(isinstance(a, str) for a in allowed):
-        strings = frozenset(allowed)
-
-        def check_strings(value: Any, path: str, errors: Errors) -> None:
-            if not (isinstance(value, str) and value in strings):
-                errors.append((path, f"{wording} {shown}, not {value!r}"))
-
-        return check_strings
-
-    def check(value: Any, path: str, errors: Errors) -> None:
-        if not any(json_equal(value, a) for a in allowed):
-            errors.append((path, f"{wording} {shown}, not {value!r}"))
-
-    return check
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _number_checks(schema: Mapping[str, Any]) -> list[Check]:
-    checks: list[Check] = []
-    bounds = (("minimum", lambda v, b: v >= b, ">="), ("maximum", lambda v, b: v <= b, "<="),
-              ("exclusiveMinimum", lambda v, b: v > b, ">"),
-              ("exclusiveMaximum", lambda v, b: v < b, "<"))
-    for keyword, test, sign in bounds:
-        if keyword in schema:
-            checks.append(_bound(schema[keyword], test, sign))
-    return checks
-
-
-def _bound(bound: float, test: Callable[[Any, float], bool], sign: str) -> Check:
-    def check(value: Any, path: str, errors: Errors) -> None:
-        if _is_number(value) and not test(value, bound):
-            errors.append((path, f"must be {sign} {bound}, not {value}"))
-
-    return check
-
-
-def _size_checks(schema: Mapping[str, Any]) -> list[Check]:
-    checks: list[Check] = []
-    for keyword, kind, what in (("minLength", str, "characters"), ("minItems", list, "items"),
-                                ("minProperties", dict, "properties")):
-        if keyword in schema:
-            checks.append(_size(kind, schema[keyword], None, what))
-    for keyword, kind, what in (("maxLength", str, "characters"), ("maxItems", list, "items"),
-                                ("maxProperties", dict, "properties")):
-        if keyword in schema:
-            checks.append(_size(kind, None, schema[keyword], what))
-    return checks
-
-
-def _size(kind: type[Sized], low: int | None, high: int | None, what: str) -> Check:
-    def check(value: Any, path: str, errors: Errors) -> None:
-        if isinstance(value, kind):
-            size = len(value)
-            if low is not None and size < low:
-                errors.append((path, f"must have at least {low} {what}, has {size}"))
-            if high is not None and size > high:
-                errors.append((path, f"must have at most {high} {what}, has {size}"))
-
-    return check
-
-
-def _pattern_check(pattern: str) -> Check:
-    regex = re.compile(pattern)
-
-    def check(value: Any, path: str, errors: Errors) -> None:
-        if isinstance(value, str) and regex.search(value) is None:
-            errors.append((path, f"{value!r} does not match {pattern!r}"))
 
     return check
 
