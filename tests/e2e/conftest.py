@@ -17,15 +17,18 @@ from typing import Any
 import pytest
 from e2e_cluster import (
     ENVIRONMENTS,
+    PORT_TAKEN,
     Cluster,
     Credentials,
     Process,
     StartClusters,
     each_cluster,
+    free_ports,
     require_binary,
     start_apiserver,
     start_etcd,
     stop_all,
+    wait_started,
 )
 from e2e_plan import load_crds
 
@@ -85,19 +88,26 @@ def start_clusters(etcd_url: str, e2e_folder: Path,
     running: list[Cluster] = []
 
     def start(names: list[str], without_argocd: Collection[str] = ()) -> dict[str, Cluster]:
-        clusters = [start_apiserver(binary, name, etcd_url, creds, e2e_folder) for name in names]
-        running.extend(clusters)
+        ports = free_ports(len(names))
 
-        def ready(cluster: Cluster) -> None:
-            try:
-                cluster.api.wait_ready(timeout=180)
-                cluster.ready_after = time.monotonic() - cluster.started
-            except TimeoutError as error:
-                raise RuntimeError(f"{error}\n{cluster.process.tail()}") from None
+        def launch(item: tuple[str, int]) -> Cluster:
+            name, port = item
+            for attempt in range(3):
+                cluster = start_apiserver(binary, name, etcd_url, creds, e2e_folder,
+                                          port if attempt == 0 else free_ports(1)[0])
+                running.append(cluster)
+                try:
+                    wait_started(cluster, timeout=180)
+                    break
+                except RuntimeError as error:  # its port was taken meanwhile: another port
+                    if PORT_TAKEN not in str(error) or attempt == 2:
+                        raise
+            cluster.ready_after = time.monotonic() - cluster.started
             if cluster.name not in without_argocd:
                 install_argocd(cluster, argocd_crds)
+            return cluster
 
-        each_cluster(ready, clusters)
+        clusters = each_cluster(launch, list(zip(names, ports, strict=True)))
         return {cluster.name: cluster for cluster in clusters}
 
     try:

@@ -3,7 +3,9 @@
 One etcd serves every API server; each API server is a cluster of its own
 (its own ``--etcd-prefix``), so environments never see each other's objects.
 Credentials are made fresh in a temporary folder: a CA and a serving certificate
-(openssl), a static token with ``system:masters``, a service-account key pair.
+(openssl) and a service-account key pair, shared; a static token with
+``system:masters`` per API server, so a client can only ever be answered by its own
+server (a port taken by another one is refused with 401, never served).
 """
 
 from __future__ import annotations
@@ -38,10 +40,18 @@ def require_binary(name: str) -> Path:
     pytest.skip(reason)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def free_ports(count: int) -> list[int]:
+    """``count`` distinct ports free on 127.0.0.1 now (all held open while they are picked:
+    one closed at once could be handed out again). Another process may still take one
+    before its server binds it; :func:`start_apiserver`'s caller starts that one again."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [int(sock.getsockname()[1]) for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
 
 
 def _openssl(*args: str) -> None:
@@ -51,7 +61,6 @@ def _openssl(*args: str) -> None:
 @dataclass(frozen=True)
 class Credentials:
     folder: Path
-    token: str
 
     @property
     def ca(self) -> Path:
@@ -59,7 +68,7 @@ class Credentials:
 
     @classmethod
     def create(cls, folder: Path) -> Credentials:
-        """CA, serving certificate for 127.0.0.1/localhost, token file, SA key pair."""
+        """CA, serving certificate for 127.0.0.1/localhost, SA key pair."""
         folder.mkdir(parents=True, exist_ok=True)
         ca_key, ca, key, csr, cert = (folder / n for n in
                                       ("ca.key", "ca.crt", "server.key", "server.csr", "server.crt"))
@@ -74,9 +83,7 @@ class Credentials:
                  "-CAcreateserial", "-out", str(cert), "-days", "1", "-extfile", str(extensions))
         _openssl("genrsa", "-out", str(folder / "sa.key"), "2048")
         _openssl("rsa", "-in", str(folder / "sa.key"), "-pubout", "-out", str(folder / "sa.pub"))
-        token = secrets.token_hex(16)
-        (folder / "tokens.csv").write_text(f'{token},labgen-e2e,labgen-e2e,"system:masters"\n')
-        return cls(folder, token)
+        return cls(folder)
 
 
 @dataclass
@@ -116,7 +123,7 @@ def start(name: str, command: list[str], folder: Path) -> Process:
 
 
 def start_etcd(binary: Path, folder: Path) -> tuple[Process, str]:
-    client, peer = free_port(), free_port()
+    client, peer = free_ports(2)
     url = f"http://127.0.0.1:{client}"
     process = start("etcd", [
         str(binary), "--name=e2e", f"--data-dir={folder / 'etcd'}",
@@ -142,23 +149,39 @@ class Cluster:
 
 
 def start_apiserver(binary: Path, name: str, etcd_url: str, creds: Credentials,
-                    folder: Path) -> Cluster:
-    port = free_port()
+                    folder: Path, port: int) -> Cluster:
     work = folder / name
     work.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_hex(16)  # this server's alone: see the module docstring
+    tokens = work / "tokens.csv"
+    tokens.write_text(f'{token},labgen-e2e,labgen-e2e,"system:masters"\n')
     process = start(f"kube-apiserver-{name}", [
         str(binary), "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1",
         f"--secure-port={port}", f"--etcd-servers={etcd_url}", f"--etcd-prefix=/{name}",
         f"--cert-dir={work}", f"--tls-cert-file={creds.folder / 'server.crt'}",
         f"--tls-private-key-file={creds.folder / 'server.key'}",
-        f"--token-auth-file={creds.folder / 'tokens.csv'}", "--authorization-mode=Node,RBAC",
+        f"--token-auth-file={tokens}", "--authorization-mode=Node,RBAC",
         f"--service-account-key-file={creds.folder / 'sa.pub'}",
         f"--service-account-signing-key-file={creds.folder / 'sa.key'}",
         "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
         "--service-cluster-ip-range=10.96.0.0/16", "--profiling=false", "--v=0",
     ], folder)
-    api = KubeApi(f"https://127.0.0.1:{port}", creds.token, str(creds.ca))
+    api = KubeApi(f"https://127.0.0.1:{port}", token, str(creds.ca))
     return Cluster(name, process, api)
+
+
+#: What kube-apiserver logs when its port was taken between picking and binding it.
+PORT_TAKEN = "address already in use"
+
+
+def wait_started(cluster: Cluster, timeout: float) -> None:
+    """Wait for the cluster's own API server to be ready; RuntimeError, with its log's
+    tail, as soon as the process has exited."""
+    try:
+        cluster.api.wait_ready(timeout=timeout,
+                               alive=lambda: cluster.process.popen.poll() is None)
+    except (TimeoutError, RuntimeError) as error:
+        raise RuntimeError(f"{cluster.name}: {error}\n{cluster.process.tail()}") from None
 
 
 StartClusters = Callable[[list[str], Collection[str]], dict[str, Cluster]]

@@ -12,7 +12,7 @@ import json
 import ssl
 import time
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -100,11 +100,13 @@ class KubeApi:
     def get(self, path: str) -> Any:
         return self.request("GET", path)
 
-    def wait_ready(self, timeout: float = 120) -> None:
-        """Wait for ``/readyz`` to answer ``ok``."""
+    def wait_ready(self, timeout: float = 120, alive: Callable[[], bool] = lambda: True) -> None:
+        """Wait for ``/readyz`` to answer ``ok``; RuntimeError once ``alive()`` is false."""
         deadline = time.monotonic() + timeout
         last = "no answer"
         while time.monotonic() < deadline:
+            if not alive():
+                raise RuntimeError(f"the server of {self.url} exited ({last})")
             try:
                 if self.request("GET", "/readyz", timeout=5) == "ok":
                     return

@@ -8,10 +8,14 @@ schemas and CEL rules, immutable fields on re-apply.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import shutil
+import socket
+import threading
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,8 +29,19 @@ from argo_sync import (
     sync_all,
     sync_app,
 )
-from e2e_cluster import ENVIRONMENTS, Cluster, StartClusters, each_cluster
+from e2e_cluster import (
+    ENVIRONMENTS,
+    PORT_TAKEN,
+    Cluster,
+    Credentials,
+    StartClusters,
+    each_cluster,
+    require_binary,
+    start_apiserver,
+    wait_started,
+)
 from e2e_plan import UMBRELLA, ClusterPlan, plan_environment, project_refusals
+from kube_api import ApiError, KubeApi
 
 from labgen.helm_engine import EmbeddedHelm
 from labgen.render import RenderedEnvironment, render_environment
@@ -73,6 +88,45 @@ def synced_all(rendered_envs: dict[str, RenderedEnvironment], start_clusters: St
 def synced(request: pytest.FixtureRequest, synced_all: dict[str, list[Synced]]) -> list[Synced]:
     """Environment ``param`` synced into fresh clusters, one report per cluster."""
     return synced_all[request.param]
+
+
+def test_a_client_is_answered_by_its_own_server_alone(synced_all: dict[str, list[Synced]],
+                                                      e2e_folder: Path) -> None:
+    """Each API server has a token of its own, so a client whose server never bound its
+    port is refused by whichever server did, never served. (Once here two servers picked
+    the same port; oke's failed to bind and oke synced into kind's cluster.)"""
+    oke, kind = synced_all["oke"][0].cluster, synced_all["kind"][0].cluster
+    token = (e2e_folder / oke.name / "tokens.csv").read_text().split(",")[0]
+    ca = str(e2e_folder / "pki" / "ca.crt")
+    with closing(KubeApi(kind.api.url, token, ca)) as stranger, \
+            closing(KubeApi(oke.api.url, token, ca)) as own:
+        with pytest.raises(ApiError) as refused:
+            stranger.get("/readyz")
+        assert refused.value.status == 401
+        assert own.get("/readyz") == "ok"
+
+
+def test_a_server_whose_port_was_taken_is_reported_at_once(etcd_url: str,
+                                                           e2e_folder: Path) -> None:
+    """What the fixture starts again on another port: the process exits, and the wait
+    says so with the server's own words, not after the readiness timeout."""
+    def hang_up(listener: socket.socket) -> None:  # whoever holds the port answers fast
+        with contextlib.suppress(OSError):  # the listener closed: the test is over
+            while True:
+                listener.accept()[0].close()
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        threading.Thread(target=hang_up, args=(taken,), daemon=True).start()
+        cluster = start_apiserver(require_binary("kube-apiserver"), "taken", etcd_url,
+                                  Credentials.create(e2e_folder / "pki-taken"), e2e_folder,
+                                  taken.getsockname()[1])
+        started = time.monotonic()
+        with pytest.raises(RuntimeError, match=PORT_TAKEN):
+            wait_started(cluster, timeout=120)
+    cluster.api.close()
+    assert time.monotonic() - started < 30
 
 
 def test_every_document_is_accepted(synced: list[Synced]) -> None:
