@@ -12,6 +12,7 @@ from typing import Any
 import click
 import pytest
 
+import labgen.commands
 from labgen import FRESH_PROCESS
 from labgen.chart_values import CHART_PATH, RELEASE_NAME
 from labgen.errors import HelmError
@@ -101,6 +102,16 @@ def test_only_a_fresh_process_renders_through_a_helper(lab: Path) -> None:
         in_process = workspace(lab)
         in_process.start_engine()
         assert isinstance(in_process.engine, EmbeddedHelm)
+
+
+def test_every_command_gets_its_workspace_where_the_helper_is_decided() -> None:
+    """``options.workspace`` alone knows whether this process runs one command; a command
+    that built its own ``Workspace`` would render in-process (``validate`` did)."""
+    commands = Path(labgen.commands.__file__).parent
+    building = [module.name for module in sorted(commands.glob("*.py"))
+                if "Workspace(" in module.read_text(encoding="utf-8")]
+    assert building == []
+    assert "workspace(" in (commands / "validate.py").read_text(encoding="utf-8")
 
 
 def test_ctrl_c_reaches_labgen_not_the_helper() -> None:

@@ -7,8 +7,7 @@ from pathlib import Path
 import click
 
 from ..errors import InputError
-from ..options import _resolve_root, helm_binary_option
-from ..workspace import Workspace
+from ..options import _resolve_root, helm_binary_option, workspace
 
 FORMATS = ("text", "json", "github", "sarif")
 
@@ -61,7 +60,7 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], env_name: str | None,
         raise InputError("no environments/ folder here or above; pass --root" if root is None
                          else "--kubernetes-version is for PATHS; --env uses "
                          "cluster.kubernetesVersion of the environment")
-    ws = Workspace(root or Path.cwd(), helm_binary=helm_binary)
+    ws = workspace(root or Path.cwd(), helm_binary)  # a fresh process: Helm in the helper
     result = (ws.validate_env(env_name, strict=strict, crd_paths=crd_paths) if env_name else
               ws.validate_paths(paths, strict=strict, crd_paths=crd_paths,
                                 kubernetes_version=kubernetes_version))
