@@ -118,14 +118,18 @@ def test_a_server_whose_port_was_taken_is_reported_at_once(etcd_url: str,
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
-        threading.Thread(target=hang_up, args=(taken,), daemon=True).start()
+        answering = threading.Thread(target=hang_up, args=(taken,), daemon=True)
+        answering.start()
         cluster = start_apiserver(require_binary("kube-apiserver"), "taken", etcd_url,
                                   Credentials.create(e2e_folder / "pki-taken"), e2e_folder,
                                   taken.getsockname()[1])
         started = time.monotonic()
         with pytest.raises(RuntimeError, match=PORT_TAKEN):
             wait_started(cluster, timeout=120)
+        taken.shutdown(socket.SHUT_RDWR)  # wakes the accept() of the thread, which ends
+        answering.join(timeout=10)
     cluster.api.close()
+    assert not answering.is_alive()
     assert time.monotonic() - started < 30
 
 
