@@ -15,25 +15,24 @@ so their output can be compared document for document.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
 import signal
 import subprocess
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
+from . import helm_sdk
 from .errors import HelmError, InputError
+from .helm_sdk import one_line
 
 HELM_BINARY_ENV = "LABGEN_HELM_BINARY"
-#: Seconds a helm CLI run may take (``LABGEN_HELM_TIMEOUT``), and how much of its stderr a
-#: message shows.
+#: Seconds a helm CLI run may take (``LABGEN_HELM_TIMEOUT``).
 HELM_TIMEOUT_ENV = "LABGEN_HELM_TIMEOUT"
 DEFAULT_HELM_TIMEOUT = 120.0
-MESSAGE_CHARS = 500
 _SOURCE = re.compile(r"^# Source: (.+)$", re.MULTILINE)
 
 
@@ -48,25 +47,15 @@ class HelmEngine(Protocol):
 
 
 class EmbeddedHelm:
-    """Helm's Go SDK, in-process."""
+    """Helm's Go SDK, in-process (the call itself: :mod:`labgen.helm_sdk`)."""
 
     name = "embedded"
 
     def __init__(self) -> None:
-        import helm_python  # deferred: loads an 80 MB shared library
-
-        self._helm = helm_python
+        self._helm = helm_sdk.load()  # deferred to here: an 85 MB shared library
 
     def version(self) -> str:
         return str(self._helm.helm_sdk_version())
-
-    def _chart(self, chart: Path) -> Any:
-        # Loaded afresh for every render (~2 ms): Helm prunes disabled subcharts from the
-        # loaded chart in place, so a cached chart would lose them for later renders.
-        try:
-            return self._helm.Chart.load(str(chart.resolve()))
-        except self._helm.HelmError as exc:
-            raise HelmError(f"helm could not load chart {chart}: {_one_line(exc)}") from None
 
     def render(
         self, chart: Path, values: Mapping[str, Any], *, release: str, namespace: str
@@ -77,16 +66,8 @@ class EmbeddedHelm:
     def sdk_render(self, chart: Path, values: Mapping[str, Any], *, release: str,
                    namespace: str) -> tuple[dict[str, str], str]:
         """The SDK's own output, ``{template path: text}``, and what Helm logged."""
-        loaded = self._chart(chart)
-        try:
-            with _go_log() as log:  # Helm's Go code logs its warnings straight to fd 2
-                rendered = loaded.render(dict(values), name=release, namespace=namespace,
-                                         is_install=True)
-        except self._helm.HelmError as exc:
-            raise HelmError(f"helm failed to render {chart}: {_one_line(exc)}") from None
-        finally:
-            loaded.close()
-        return dict(rendered), log.text
+        return helm_sdk.render(self._helm, str(chart), values, release=release,
+                               namespace=namespace)
 
     def lint(self, chart: Path, values: Mapping[str, Any] | None = None,
              kube_version: str | None = None) -> dict[str, Any]:
@@ -148,7 +129,7 @@ class CliHelm:
             result = self._run(cmd, {**os.environ, "HELM_CACHE_HOME": tmp,
                                      "HELM_CONFIG_HOME": tmp, "HELM_DATA_HOME": tmp})
         if result.returncode != 0:
-            message = _one_line(Exception(result.stderr)) or f"exit code {result.returncode}"
+            message = one_line(Exception(result.stderr)) or f"exit code {result.returncode}"
             raise HelmError(f"helm failed to render {chart}: {message}")
         refuse_ignored_values(chart, result.stderr)
         return split_template_output(result.stdout)
@@ -169,39 +150,12 @@ def refuse_ignored_values(chart: Path, log: str) -> None:
     match = _IGNORED.search(log)
     if match:
         raise HelmError(f"helm failed to render {chart}: {IGNORED_PREFIX}"
-                        f"{_one_line(Exception(match[0]))}")
-
-
-class _CapturedLog:
-    text = ""
-
-
-@contextlib.contextmanager
-def _go_log() -> Iterator[_CapturedLog]:
-    """What native code writes to fd 2 while the block runs, kept instead of printed."""
-    captured = _CapturedLog()
-    with tempfile.TemporaryFile() as sink:
-        saved = os.dup(2)
-        os.dup2(sink.fileno(), 2)
-        try:
-            yield captured
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
-            sink.seek(0)
-            captured.text = sink.read(1 << 16).decode("utf-8", "replace")
+                        f"{one_line(Exception(match[0]))}")
 
 
 def _tidy(text: str) -> str:
     """One rendered template: no blank lines around it, one final newline (both engines)."""
     return text.strip("\n") + "\n"
-
-
-def _one_line(exc: BaseException) -> str:
-    """Helm's multi-line messages folded onto one line, cut to :data:`MESSAGE_CHARS`."""
-    text = " ".join(str(exc)[: MESSAGE_CHARS * 4].split())
-    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-    return text if len(text) <= MESSAGE_CHARS else text[: MESSAGE_CHARS - 3] + "..."
 
 
 def _helm_timeout() -> float:

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .errors import HelmError
-from .helm_engine import CliHelm, HelmEngine, _one_line
+from .helm_engine import CliHelm, HelmEngine
+from .helm_sdk import one_line
 from .yaml_io import YAMLError, safe_load
 
 _REPO_NAME = "labgen-crds"
@@ -48,7 +49,7 @@ class EmbeddedRepository:
         try:
             index: Mapping[str, Any] = self._helm.repo_index(url)
         except self._helm.HelmError as exc:
-            raise _unreadable(url, _one_line(exc)) from None
+            raise _unreadable(url, one_line(exc)) from None
         return index
 
     def pull(self, url: str, chart: str, version: str, destination: Path) -> Path:
@@ -56,7 +57,7 @@ class EmbeddedRepository:
             self._helm.pull(chart, repo_url=url, version=version, destination=str(destination))
         except self._helm.HelmError as exc:
             raise HelmError(f"helm could not pull {chart} {version} from {url}: "
-                            f"{_one_line(exc)}") from None
+                            f"{one_line(exc)}") from None
         return _archive_in(destination, chart, version)
 
     def crd_files(self, archive: Path) -> dict[str, str]:
@@ -64,7 +65,7 @@ class EmbeddedRepository:
         try:
             chart = self._helm.Chart.load(str(archive))
         except self._helm.HelmError as exc:
-            raise HelmError(f"helm could not load chart {archive.name}: {_one_line(exc)}") from None
+            raise HelmError(f"helm could not load chart {archive.name}: {one_line(exc)}") from None
         try:
             return {str(item["filename"]): str(item["data"]) for item in chart.crds}
         finally:
@@ -82,7 +83,7 @@ class CliRepository:
                "HELM_DATA_HOME": f"{home}/data"}
         result = self.helm._run([self.helm.binary, *args], env)
         if result.returncode != 0:
-            raise HelmError(_one_line(Exception(result.stderr)) or f"exit code {result.returncode}")
+            raise HelmError(one_line(Exception(result.stderr)) or f"exit code {result.returncode}")
         return result.stdout
 
     def index(self, url: str) -> Mapping[str, Any]:
@@ -95,7 +96,7 @@ class CliRepository:
             try:
                 index = safe_load(path.read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError, YAMLError) as exc:
-                raise _unreadable(url, f"index.yaml: {_one_line(exc)}") from None
+                raise _unreadable(url, f"index.yaml: {one_line(exc)}") from None
         if not isinstance(index, Mapping):
             raise _unreadable(url, "index.yaml is not a mapping")
         return index

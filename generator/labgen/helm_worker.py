@@ -2,10 +2,10 @@
 
 Loading the SDK (an 85 MB Go library, its runtime and its Python binding) is a large
 part of a cold render, and it needs nothing from the environment. So a render that
-will need Helm starts ``python -c 'from labgen.helm_worker import serve; serve()'``
+will need Helm starts ``python -c 'from labgen.helm_sdk import serve; serve()'``
 first (:class:`WorkerHelm`): the helper loads the SDK on the second core while labgen
 imports its own modules and reads the environment, then renders each request with
-:class:`~labgen.helm_engine.EmbeddedHelm`, the same SDK call as in-process.
+:func:`labgen.helm_sdk.render`, the same SDK call as in-process.
 
 One JSON line per request on the helper's stdin, one JSON line per reply on its
 stdout. The helper ends when its stdin closes (labgen exited, or :meth:`close`).
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Callable, Mapping
@@ -25,7 +24,7 @@ from typing import IO, Any
 from .errors import HelmError
 from .helm_engine import sdk_output
 
-_START = "from labgen.helm_worker import serve; serve()"
+_START = "from labgen.helm_sdk import serve; serve()"
 
 
 class WorkerHelm:
@@ -81,25 +80,3 @@ class WorkerHelm:
         code = self._process.wait()
         stdout.close()
         return code
-
-
-def serve() -> None:
-    """The helper's loop: load the SDK, then answer each request line until stdin closes.
-    Replies go to the pipe that was fd 1; fd 1 itself then points at stderr, so nothing
-    native code might print can corrupt a reply."""
-    replies = os.fdopen(os.dup(1), "w", encoding="utf-8")
-    os.dup2(2, 1)
-    from .helm_engine import EmbeddedHelm
-
-    engine = EmbeddedHelm()
-    for line in sys.stdin:
-        request = json.loads(line)
-        try:
-            rendered, log = engine.sdk_render(
-                Path(request["chart"]), request["values"], release=request["release"],
-                namespace=request["namespace"])
-            reply: dict[str, Any] = {"rendered": rendered, "log": log}
-        except HelmError as exc:
-            reply = {"error": exc.message}
-        replies.write(json.dumps(reply) + "\n")
-        replies.flush()
