@@ -17,10 +17,12 @@ from pathlib import Path
 from .chart_values import LabRender
 from .components import host_access_grants
 from .crd_cache import CrdEntry
+from .environment import load_environment
 from .findings import Acknowledgement
 from .render import RenderedEnvironment
 from .repo_config import rule_levels
 from .validation import Finding, ValidationOptions, validate_documents
+from .validation.registry import warm
 from .validation.reporters import rule_catalog
 
 
@@ -36,6 +38,12 @@ def environment_options(root: Path, rendered: RenderedEnvironment, *, strict: bo
                                for a in rendered.env.spec.validation.acknowledge),
         rule_levels=rule_levels(root, rule_catalog()),
         host_access_allowlist=host_access_grants(rendered.env.spec.namespaces.observability))
+
+
+def prepare(root: Path, name: str) -> None:
+    """What validating environment ``name`` starts with, done ahead (while Helm renders):
+    the schema definitions of its Kubernetes version and labgen's own."""
+    warm(load_environment(root, name).spec.cluster.kubernetes_version)
 
 
 def validate_rendered(root: Path, rendered: RenderedEnvironment, *, strict: bool,

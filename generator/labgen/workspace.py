@@ -240,9 +240,16 @@ class Workspace:
             rules = tuple(sorted(self.cache.warnings(name).items()))
             return TreeWrite(name, tree_dir, warning_rules=rules, cached=True)
         if helper:
-            self.start_engine(meanwhile=self.cache.prepare)
+            self.start_engine(meanwhile=lambda: self._prepare(name))
         rendered, warnings = self.validated(name, strict=strict)
         return self._write(rendered, warnings)
+
+    def _prepare(self, name: str) -> None:
+        """While Helm renders ``name``: fingerprint code and charts, read the schemas."""
+        from .env_validation import prepare
+
+        self.cache.prepare()
+        prepare(self.root, name)
 
     def _fresh(self, name: str, tree_dir: str) -> bool:
         if self.cache.untouched(name, tree_dir):

@@ -66,6 +66,14 @@ def _resolver(folder: Path) -> RefResolver:
     return RefResolver(definitions["$defs"])
 
 
+def load_definitions(kubernetes_version: str) -> None:
+    """Read the version's shared definitions now, which the first check of a core kind
+    would otherwise read (nothing for a version without schemas)."""
+    folder = schema_folder(kubernetes_version)
+    if (folder / "_definitions.json").is_file():
+        _resolver(folder)
+
+
 @cache
 def core_check(kubernetes_version: str, api_version: str, kind: str) -> Check | None:
     """The compiled strict validator of a core kind, or None if the version has no schema."""

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from .compiler import Check, RefResolver, compile_schema
 from .crds import CrdSchemas, crd_schemas, load_crd_schemas
-from .kube_schemas import core_check
+from .kube_schemas import core_check, load_definitions
 from .schemas import builtin_definitions, builtin_kinds, builtin_schema
 
 if TYPE_CHECKING:
@@ -55,6 +55,13 @@ def with_definitions(schema: Mapping[str, Any]) -> dict[str, Any]:
 @cache
 def _shipped_resolver() -> RefResolver:
     return RefResolver(shipped_definitions())
+
+
+def warm(kubernetes_version: str) -> None:
+    """Pay ahead what the first document's check costs whatever its kind: the Kubernetes
+    version's definitions and labgen's own (a render does it while Helm renders)."""
+    load_definitions(kubernetes_version)
+    _shipped_resolver()
 
 
 @cache
