@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from labgen.errors import InputError
+from labgen.tree_scan import STAGING_DIR, staging_left
 from labgen.tree_writer import FAULT_ENV, OWNED, foreign_files, read_owned, write_tree
 
 FILES = {"root.yaml": "kind: Application\n", "apps/a.yaml": "a: 1\n", "values.yaml": "x: 1\n"}
@@ -203,3 +204,17 @@ def test_a_persons_folder_named_like_labgens_staging_is_never_removed(tmp_path: 
     with repo_lock(tmp_path), pytest.raises(InputError, match="is in the way of labgen's staging"):
         write_tree(target, FILES)
     assert (beside / "mine.txt").read_text() == "mine\n"
+
+
+def test_staging_left_sees_every_place_a_writer_stages(tmp_path: Path) -> None:
+    """The lock's cheap look before it imports the writer to clean up (repo_lock)."""
+    gitops = tmp_path / "gitops"
+    assert not staging_left(gitops)  # no gitops/ yet
+    (gitops / "oke").mkdir(parents=True)
+    (gitops / ".hidden" / STAGING_DIR).mkdir(parents=True)  # not a tree
+    assert not staging_left(gitops)
+    (gitops / "oke" / STAGING_DIR).mkdir()
+    assert staging_left(gitops)
+    (gitops / "oke" / STAGING_DIR).rmdir()
+    (gitops / STAGING_DIR).write_text("a file by that name is looked at too")
+    assert staging_left(gitops)

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from . import layout
-from .tree_writer import OWNED, digest, read_owned
+from .tree_scan import OWNED, digest, read_owned
 
 CACHE_DIR = layout.CACHE_DIR
 _PACKAGE = Path(__file__).resolve().parent

@@ -184,9 +184,7 @@ def repo_lock(root: Path, *, shared: bool = False, command: str | None = None) -
         _HELD[key] = [fcntl.LOCK_SH if shared else fcntl.LOCK_EX, 1]
         if not shared:
             _write_holder(fd, f"{os.getpid()} {command or describe_command()}\n")
-            from .tree_writer import clean_staging
-
-            clean_staging(root / layout.GITOPS_DIR)
+            _clean_staging(root / layout.GITOPS_DIR)
         try:
             yield
         finally:
@@ -195,6 +193,17 @@ def repo_lock(root: Path, *, shared: bool = False, command: str | None = None) -
                 _write_holder(fd, "")
     finally:
         os.close(fd)  # releases the lock
+
+
+def _clean_staging(gitops: Path) -> None:
+    """What interrupted writers left: finished or removed (the writer only when there is
+    something to clean, so a render with no change does not import it)."""
+    from .tree_scan import staging_left
+
+    if staging_left(gitops):
+        from .tree_writer import clean_staging
+
+        clean_staging(gitops)
 
 
 def _refuse_interrupted(root: Path) -> None:

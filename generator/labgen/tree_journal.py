@@ -32,8 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
-from .tree_plan import Plan, digest
-from .tree_scan import OWNED, STAGING_DIR, STAGING_MARKER, file_digest, is_staging
+from .tree_plan import Plan
+from .tree_scan import OWNED, STAGING_DIR, STAGING_MARKER, digest, file_digest, is_staging
 
 __all__ = ["INTERRUPTED", "JOURNAL", "KILL_ENV", "STEPS_ENV", "pending", "recover",
            "remove_staging_root", "staging_root", "step", "write_in_place"]

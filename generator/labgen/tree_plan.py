@@ -8,7 +8,6 @@ write, the reason the write is refused (:class:`InputError`, one line).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 from collections.abc import Mapping
@@ -16,7 +15,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError, printable
-from .tree_scan import HEADER, OWNED, Blocked, Entry, Ownership, file_digest, read_ownership, scan
+from .tree_scan import (
+    HEADER,
+    OWNED,
+    Blocked,
+    Entry,
+    Ownership,
+    digest,
+    file_digest,
+    read_ownership,
+    scan,
+)
 
 __all__ = ["Blocked", "Plan", "WriteResult", "digest", "make_plan", "owned_manifest"]
 
@@ -48,10 +57,6 @@ class Plan:
     carry: dict[str, Entry]
     #: Empty folders (not labgen's), recreated in the new tree.
     empty_dirs: tuple[str, ...]
-
-
-def digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def owned_manifest(files: Mapping[str, str]) -> str:

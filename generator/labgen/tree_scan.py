@@ -101,6 +101,19 @@ def scan(target: Path) -> dict[str, Entry]:
     return dict(sorted(entries.items()))
 
 
+def staging_left(gitops: Path) -> bool:
+    """Whether ``gitops/`` or one of its trees holds a staging folder, labgen's or not (what
+    a writer cleans up on taking the lock; a cheap look that imports nothing more)."""
+    try:
+        with os.scandir(gitops) as trees:
+            folders = [entry.path for entry in trees
+                       if entry.is_dir(follow_symlinks=False) and not entry.name.startswith(".")]
+    except OSError:
+        return False
+    return any(os.path.lexists(os.path.join(folder, STAGING_DIR))
+               for folder in [str(gitops), *folders])
+
+
 def is_staging(folder: Path) -> bool:
     """A staging folder of labgen's: marked by its ``.gitignore``, or empty (killed at birth)."""
     try:
@@ -125,6 +138,15 @@ def _safe_rel(rel: str) -> bool:
     parts = rel.split("/")
     return not rel.startswith("/") and all(p not in ("", ".", "..") for p in parts) \
         and rel != OWNED and rel.isprintable()
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def read_owned(target: Path) -> dict[str, str]:
+    """``{relative path: sha256}`` of what labgen generated last time (empty if none/damaged)."""
+    return read_ownership(target).last()
 
 
 def read_ownership(target: Path) -> Ownership:

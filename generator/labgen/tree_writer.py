@@ -40,8 +40,8 @@ from .tree_journal import (
     write_in_place,
 )
 from .tree_journal import step as _step
-from .tree_plan import Plan, WriteResult, digest, owned_manifest
-from .tree_scan import OWNED, STAGING_DIR, is_staging, read_ownership, scan
+from .tree_plan import Plan, WriteResult, owned_manifest
+from .tree_scan import OWNED, STAGING_DIR, digest, is_staging, read_owned, scan
 
 __all__ = ["FAULT_ENV", "KILL_ENV", "OWNED", "STEPS_ENV", "WriteResult", "clean_staging",
            "digest", "existing_files", "foreign_files", "owned_manifest", "plan", "read_owned",
@@ -49,11 +49,6 @@ __all__ = ["FAULT_ENV", "KILL_ENV", "OWNED", "STEPS_ENV", "WriteResult", "clean_
 
 #: Tests set this to a file name: the writer exits (code 70) right after staging that file.
 FAULT_ENV = "LABGEN_FAULT_AFTER_STAGING"
-
-
-def read_owned(target: Path) -> dict[str, str]:
-    """``{relative path: sha256}`` of what labgen generated last time (empty if none/damaged)."""
-    return read_ownership(target).last()
 
 
 def existing_files(target: Path) -> dict[str, Path]:
