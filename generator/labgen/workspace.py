@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import layout
-from .errors import FindingsError, InputError, InputErrors, LabgenError
+from .errors import FindingsError, InputError, InputErrors
 from .results import (
     AccessReport,
     Bootstrap,
@@ -189,35 +189,16 @@ class Workspace:
     def environments(self) -> list[EnvironmentInfo]:
         """Every renderable environment and the files it is made of; one that cannot be
         loaded is listed with its error (the first line of it), the others as usual."""
-        from .env_files import input_files, listing
-        from .environment import load_environment
+        from .env_catalog import environment_infos
 
-        out = []
-        for name, problem in listing(self.root):
-            try:
-                if problem is not None:
-                    raise problem
-                env = load_environment(self.root, name)
-            except LabgenError as exc:
-                first = exc.message.split("\nerror: ")
-                more = f" (and {len(first) - 1} more)" if len(first) > 1 else ""
-                files = input_files(self.root, name) if problem is None else ()
-                out.append(EnvironmentInfo(name, files, "", error=first[0] + more))
-                continue
-            out.append(EnvironmentInfo(name, env.files, env.spec.description, env.built_on))
-        return out
+        return environment_infos(self.root)
 
     def changed_since(self, ref: str) -> list[str]:
         """The environments a change since git ref ``ref`` touches: their files, their tree,
         or the charts every environment renders (``labgen envs --changed-since``)."""
-        from .env_files import available_environments, input_files
-        from .git_source import changed_paths
+        from .env_catalog import changed_since
 
-        paths = changed_paths(self.root, ref)
-        charts = any(p.startswith(f"{layout.CHARTS_DIR}/") for p in paths)
-        return [name for name in available_environments(self.root)
-                if charts or paths & set(input_files(self.root, name))
-                or any(p.startswith(f"{layout.tree_dir(name)}/") for p in paths)]
+        return changed_since(self.root, ref)
 
     def render(self, names: Sequence[str] = (), *, all_envs: bool = False, force: bool = False,
                strict: bool = False, progress: Progress | None = None) -> list[TreeWrite]:
