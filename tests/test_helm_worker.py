@@ -5,6 +5,7 @@ and the same refusals; started only where a process runs one command."""
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -88,6 +89,34 @@ def test_a_helper_that_died_is_a_helm_error(project_root: Path) -> None:
     with pytest.raises(HelmError, match=r"the Helm helper process exited with code -9 before "
                                         r"it answered; run again, or render with --helm-binary"):
         _render(helper, project_root, _oke_values(project_root))
+
+
+BROKEN_SDK = 'raise OSError("libhelm.so: cannot open shared object file")\n'
+
+
+def test_a_helper_that_cannot_load_the_sdk_answers_with_one_line(
+        project_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    """Fault injection: the helper's ``import helm_python`` fails as a broken install's
+    would. The render gets a HelmError saying so; the helper prints no traceback."""
+    (tmp_path / "helm_python.py").write_text(BROKEN_SDK, encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", f"{tmp_path}{os.pathsep}{os.environ.get('PYTHONPATH', '')}")
+    helper = WorkerHelm()
+    try:
+        with pytest.raises(HelmError, match=r"^cannot load the embedded Helm SDK "
+                           r"\(helm-python-sdk\): libhelm.so: cannot open shared object file; "
+                           r"reinstall labgen, or render with --helm-binary PATH$"):
+            _render(helper, project_root, _oke_values(project_root))
+    finally:
+        assert helper.close() == 0
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_in_process_a_broken_sdk_is_the_same_helm_error(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "helm_python", None)  # import raises ImportError
+    with pytest.raises(HelmError, match=r"^cannot load the embedded Helm SDK"):
+        EmbeddedHelm()
 
 
 def test_only_a_fresh_process_renders_through_a_helper(lab: Path) -> None:

@@ -24,9 +24,14 @@ MESSAGE_CHARS = 500
 
 
 def load() -> Any:
-    """The SDK's binding (loads an 85 MB shared library and starts Go's runtime)."""
-    import helm_python
-
+    """The SDK's binding (loads an 85 MB shared library and starts Go's runtime);
+    HelmError when it cannot be loaded (a broken install, a library for another CPU)."""
+    try:
+        import helm_python
+    except (ImportError, OSError) as exc:
+        raise HelmError(f"cannot load the embedded Helm SDK (helm-python-sdk): "
+                        f"{one_line(exc)}; reinstall labgen, or render with --helm-binary "
+                        "PATH") from None
     return helm_python
 
 
@@ -92,10 +97,15 @@ def serve() -> None:
     native code might print can corrupt a reply."""
     replies = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)
-    helm = load()
+    try:
+        helm, broken = load(), None
+    except HelmError as exc:  # every request is answered with it: one line, no traceback
+        helm, broken = None, exc
     for line in sys.stdin:
         request = json.loads(line)
         try:
+            if broken is not None:
+                raise broken
             rendered, log = render(helm, request["chart"], request["values"],
                                    release=request["release"], namespace=request["namespace"])
             reply: dict[str, Any] = {"rendered": rendered, "log": log}
