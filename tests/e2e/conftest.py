@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 from e2e_cluster import (
     ENVIRONMENTS,
-    PORT_TAKEN,
     Cluster,
     Credentials,
     Process,
@@ -25,10 +24,9 @@ from e2e_cluster import (
     each_cluster,
     free_ports,
     require_binary,
-    start_apiserver,
     start_etcd,
+    start_ready,
     stop_all,
-    wait_started,
 )
 from e2e_plan import load_crds
 
@@ -92,16 +90,7 @@ def start_clusters(etcd_url: str, e2e_folder: Path,
 
         def launch(item: tuple[str, int]) -> Cluster:
             name, port = item
-            for attempt in range(3):
-                cluster = start_apiserver(binary, name, etcd_url, creds, e2e_folder,
-                                          port if attempt == 0 else free_ports(1)[0])
-                running.append(cluster)
-                try:
-                    wait_started(cluster, timeout=180)
-                    break
-                except RuntimeError as error:  # its port was taken meanwhile: another port
-                    if PORT_TAKEN not in str(error) or attempt == 2:
-                        raise
+            cluster = start_ready(binary, name, etcd_url, creds, e2e_folder, port, running)
             cluster.ready_after = time.monotonic() - cluster.started
             if cluster.name not in without_argocd:
                 install_argocd(cluster, argocd_crds)

@@ -184,6 +184,23 @@ def wait_started(cluster: Cluster, timeout: float) -> None:
         raise RuntimeError(f"{cluster.name}: {error}\n{cluster.process.tail()}") from None
 
 
+def start_ready(binary: Path, name: str, etcd_url: str, creds: Credentials, folder: Path,
+                port: int, started: list[Cluster], attempts: int = 3) -> Cluster:
+    """An API server ready on ``port``, or on another one when that port was taken before
+    the server bound it; every server started is added to ``started`` (to be stopped)."""
+    for attempt in range(attempts):
+        cluster = start_apiserver(binary, name, etcd_url, creds, folder,
+                                  port if attempt == 0 else free_ports(1)[0])
+        started.append(cluster)
+        try:
+            wait_started(cluster, timeout=180)
+            return cluster
+        except RuntimeError as error:
+            if PORT_TAKEN not in str(error) or attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
 StartClusters = Callable[[list[str], Collection[str]], dict[str, Cluster]]
 
 T = TypeVar("T")

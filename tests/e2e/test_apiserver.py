@@ -38,6 +38,8 @@ from e2e_cluster import (
     each_cluster,
     require_binary,
     start_apiserver,
+    start_ready,
+    stop_all,
     wait_started,
 )
 from e2e_plan import UMBRELLA, ClusterPlan, plan_environment, project_refusals
@@ -106,31 +108,41 @@ def test_a_client_is_answered_by_its_own_server_alone(synced_all: dict[str, list
         assert own.get("/readyz") == "ok"
 
 
-def test_a_server_whose_port_was_taken_is_reported_at_once(etcd_url: str,
-                                                           e2e_folder: Path) -> None:
-    """What the fixture starts again on another port: the process exits, and the wait
-    says so with the server's own words, not after the readiness timeout."""
+def test_a_server_whose_port_was_taken_starts_again_on_another(etcd_url: str,
+                                                                e2e_folder: Path) -> None:
+    """What ``start_clusters`` does when a port it picked is taken before the server binds
+    it: the process exits, the wait says so at once with the server's own words (not
+    after the readiness timeout), and the server starts again on another port."""
     def hang_up(listener: socket.socket) -> None:  # whoever holds the port answers fast
         with contextlib.suppress(OSError):  # the listener closed: the test is over
             while True:
                 listener.accept()[0].close()
 
+    binary, creds = require_binary("kube-apiserver"), Credentials.create(e2e_folder / "pki-taken")
+    started: list[Cluster] = []
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         answering = threading.Thread(target=hang_up, args=(taken,), daemon=True)
         answering.start()
-        cluster = start_apiserver(require_binary("kube-apiserver"), "taken", etcd_url,
-                                  Credentials.create(e2e_folder / "pki-taken"), e2e_folder,
-                                  taken.getsockname()[1])
-        started = time.monotonic()
-        with pytest.raises(RuntimeError, match=PORT_TAKEN):
-            wait_started(cluster, timeout=120)
-        taken.shutdown(socket.SHUT_RDWR)  # wakes the accept() of the thread, which ends
-        answering.join(timeout=10)
-    cluster.api.close()
+        port = taken.getsockname()[1]
+        try:
+            refused = start_apiserver(binary, "taken", etcd_url, creds, e2e_folder, port)
+            started.append(refused)
+            begun = time.monotonic()
+            with pytest.raises(RuntimeError, match=PORT_TAKEN):
+                wait_started(refused, timeout=120)
+            assert time.monotonic() - begun < 30
+            cluster = start_ready(binary, "taken", etcd_url, creds, e2e_folder, port, started)
+            assert len(started) == 3 and not cluster.api.url.endswith(f":{port}")
+            assert cluster.api.get("/readyz") == "ok"
+        finally:
+            taken.shutdown(socket.SHUT_RDWR)  # wakes the accept() of the thread, which ends
+            answering.join(timeout=10)
+            for server in started:
+                server.api.close()
+            stop_all([server.process for server in started])
     assert not answering.is_alive()
-    assert time.monotonic() - started < 30
 
 
 def test_every_document_is_accepted(synced: list[Synced]) -> None:
