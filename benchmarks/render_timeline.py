@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -32,9 +31,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from helm_ratio_bench import compile_labgen
+from helm_ratio_bench import compile_labgen, copy_repo
 
-PROJECT = Path(__file__).resolve().parents[1]
 PHASES = ("helper started", "request sent", "reply", "validated", "written", "end")
 
 
@@ -126,9 +124,7 @@ def main() -> int:
     rounds: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory() as tmp:
         for round_ in range(args.runs):
-            root = Path(tmp) / f"repo-{round_}"
-            for name in ("charts", "environments", "gitops"):
-                shutil.copytree(PROJECT / name, root / name)
+            root = copy_repo(Path(tmp) / f"repo-{round_}")
             out = subprocess.run([sys.executable, __file__, "--child"], cwd=root, check=True,
                                  capture_output=True, text=True).stdout
             rounds.append(json.loads(out.splitlines()[-1]))
