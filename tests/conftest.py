@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
+from helm_memo import memoized_render
+from labgen import helm_sdk
 from labgen.cli import cli
 from labgen.helm_engine import EmbeddedHelm
 from labgen.layout import INPUT_DIRS
@@ -28,6 +30,14 @@ def _own_crds_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     """CRDs you pulled (``labgen crds pull``) never change a test's verdict: the suite has an
     empty CRD cache of its own (tests of the cache set theirs)."""
     os.environ[CRDS_CACHE_ENV] = str(tmp_path_factory.mktemp("crds-cache"))
+
+
+@pytest.fixture(autouse=True)
+def _helm_memo(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each distinct Helm render once per test process (see tests/helm_memo.py), unless
+    the test is marked ``helm_each_time``."""
+    if request.node.get_closest_marker("helm_each_time") is None:
+        monkeypatch.setattr(helm_sdk, "render", memoized_render)
 
 
 @pytest.fixture(scope="session")

@@ -37,6 +37,7 @@ def test_render_writes_the_tree(lab: Path, run: Invoke, env: str) -> None:
             "apps/olympic-lab.yaml"} <= set(tree)
 
 
+@pytest.mark.helm_each_time  # Helm renders each checkout too
 def test_render_is_deterministic_across_checkouts(tmp_path: Path, project_root: Path, run: Invoke) -> None:
     trees = []
     for copy in ("one", "two"):

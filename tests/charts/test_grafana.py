@@ -156,6 +156,7 @@ def test_provisioning_files_are_mounted_where_grafana_reads_them(render_umbrella
     assert volumes[mounts["/var/lib/grafana"]["name"]] == {"name": "storage", "emptyDir": {}}
 
 
+@pytest.mark.helm_each_time  # the second render must be Helm's own
 def test_provisioning_checksum_is_deterministic_and_follows_the_config(
         render_umbrella: RenderUmbrella) -> None:
     def checksum(values: dict[str, Any]) -> str:
