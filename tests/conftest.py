@@ -136,7 +136,7 @@ def render_umbrella(engine: EmbeddedHelm) -> RenderUmbrella:
     Returns the documents in template order, each with an extra key
     ``__source__`` naming the template that produced it.
     """
-    import yaml
+    import yaml_docs
 
     def render(values: dict[str, object] | None = None, *, namespace: str = "olympic",
                release: str = "olympic-lab") -> list[Manifest]:
@@ -144,7 +144,7 @@ def render_umbrella(engine: EmbeddedHelm) -> RenderUmbrella:
                                  release=release, namespace=namespace)
         docs: list[Manifest] = []
         for source, text in rendered.items():
-            for doc in yaml.load_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+            for doc in yaml_docs.load_all(text):
                 if doc:
                     doc["__source__"] = source
                     docs.append(doc)

@@ -19,6 +19,8 @@ from typing import Any
 import helm_python
 import yaml
 
+import yaml_docs
+
 ISTIO_CRDS = "crds/istio/crd-all.gen.yaml"
 ARGOCD_CRDS = ("crds/argocd/application-crd.yaml", "crds/argocd/applicationset-crd.yaml",
                "crds/argocd/appproject-crd.yaml")
@@ -67,7 +69,7 @@ def _chart(src: Path, name: str, version: str, app_version: str,
 
 def with_proof_field(text: str) -> str:
     """Istio's CRD file with :data:`PROOF_FIELD` added to every VirtualService version."""
-    docs = list(yaml.load_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
+    docs = yaml_docs.load_all(text)
     for doc in docs:
         if doc and doc["spec"]["names"]["kind"] == "VirtualService":
             for version in doc["spec"]["versions"]:

@@ -6,14 +6,14 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
+import yaml_docs
 
 if TYPE_CHECKING:
     from conftest import Invoke
 
 
 def _docs(text: str) -> list[dict[str, Any]]:
-    return [doc for doc in yaml.safe_load_all(text) if doc]
+    return [doc for doc in yaml_docs.load_all(text) if doc]
 
 
 def test_bootstrap_prints_project_root_and_health_check(lab: Path, run: Invoke) -> None:
@@ -45,13 +45,13 @@ def test_bootstrap_matches_the_rendered_tree_and_readme(lab: Path, run: Invoke) 
     tree = lab / "gitops" / "workshop"
     out = run("bootstrap", "--env", "workshop", "--root", str(lab)).stdout
     bootstrap, project, root, config_map = _docs(out)
-    assert bootstrap == yaml.safe_load((tree / "bootstrap-project.yaml").read_text())
-    assert project == yaml.safe_load((tree / "project.yaml").read_text())
-    assert root == yaml.safe_load((tree / "root.yaml").read_text())
+    assert bootstrap == yaml_docs.load((tree / "bootstrap-project.yaml").read_text())
+    assert project == yaml_docs.load((tree / "project.yaml").read_text())
+    assert root == yaml_docs.load((tree / "root.yaml").read_text())
     readme = (tree / "README.md").read_text()
     snippet = re.search(r"```yaml\n(data:\n.*?)```", readme, re.DOTALL)
     assert snippet is not None
-    assert yaml.safe_load(snippet.group(1))["data"] == config_map["data"]
+    assert yaml_docs.load(snippet.group(1))["data"] == config_map["data"]
     explanation = out.split("---\n", 1)[0]
     assert "argocd cluster add" in explanation
     # The workshop's order rests on the same health check: the explanation says so.

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+import yaml_docs
 from test_scenario_cli import snapshot
 
 if TYPE_CHECKING:
@@ -80,9 +81,8 @@ def test_check_needs_env_or_all(lab: Path, run: Invoke, args: list[str]) -> None
 
 
 def test_ci_workflow_and_hooks_run_the_real_commands(project_root: Path, run: Invoke) -> None:
-    import yaml
 
-    workflow = yaml.safe_load((project_root / ".github" / "workflows" / "labgen.yml").read_text())
+    workflow = yaml_docs.load((project_root / ".github" / "workflows" / "labgen.yml").read_text())
     steps = workflow["jobs"]["check"]["steps"]
     scripts = "\n".join(step.get("run", "") for step in steps)
     assert "pip install ." in scripts
@@ -98,7 +98,7 @@ def test_ci_workflow_and_hooks_run_the_real_commands(project_root: Path, run: In
         assert len(pin) == 40 and all(c in "0123456789abcdef" for c in pin), line
         assert "# v" in line, f"name the tag beside the commit: {line}"
     hooks = {hook["id"]: hook for hook in
-             yaml.safe_load((project_root / ".pre-commit-hooks.yaml").read_text())}
+             yaml_docs.load((project_root / ".pre-commit-hooks.yaml").read_text())}
     assert hooks["labgen-validate"]["entry"] == "labgen validate"
     assert hooks["labgen-validate"]["files"] == r"\.ya?ml$"
     assert hooks["labgen-validate"]["require_serial"] is True

@@ -7,8 +7,7 @@ import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
-
+import yaml_docs
 from labgen.components import COMPONENTS, node_port_services, uis
 from labgen.env_model import NODE_PORT_SERVICES, Components
 from labgen.typed_config import camel
@@ -18,7 +17,7 @@ if TYPE_CHECKING:
 
 
 def test_every_subchart_of_the_umbrella_is_a_component(project_root: Path) -> None:
-    chart = yaml.safe_load((project_root / "charts/olympic-lab/Chart.yaml").read_text())
+    chart = yaml_docs.load((project_root / "charts/olympic-lab/Chart.yaml").read_text())
     conditions = {dep["name"]: dep.get("condition") for dep in chart["dependencies"]}
     libraries = {name for name, condition in conditions.items() if condition is None}
     assert libraries == {"olympic-common"}  # the library chart is no component
@@ -34,7 +33,7 @@ def test_the_environment_model_switches_exactly_the_components() -> None:
 
 
 def test_chart_values_switch_every_subchart(rendered_template: Path) -> None:
-    values = yaml.safe_load((rendered_template / "gitops/kind/values.yaml").read_text())
+    values = yaml_docs.load((rendered_template / "gitops/kind/values.yaml").read_text())
     assert {c.chart for c in COMPONENTS} <= set(values)
     assert all(values[c.chart]["enabled"] is True for c in COMPONENTS)
 

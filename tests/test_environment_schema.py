@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import jsonschema
 import pytest
-import yaml
+
+import yaml_docs
 
 if TYPE_CHECKING:
     from conftest import Invoke
@@ -31,7 +32,7 @@ def test_committed_schema_matches_the_model(run: Invoke, project_root: Path) -> 
 @pytest.mark.parametrize("name", ["base", "oke", "kind"])
 def test_shipped_environments_satisfy_the_schema(schema: dict[str, Any], project_root: Path,
                                                  name: str) -> None:
-    data = yaml.safe_load((project_root / "environments" / f"{name}.yaml").read_text())
+    data = yaml_docs.load((project_root / "environments" / f"{name}.yaml").read_text())
     jsonschema.Draft202012Validator(schema).validate(data)
 
 
@@ -40,6 +41,6 @@ def test_shipped_environments_satisfy_the_schema(schema: dict[str, Any], project
                                   "kubernetes-version-unsupported", "platform-unknown",
                                   "namespace-not-dns1123", "repo-url-not-a-url"])
 def test_schema_rejects_what_the_loader_rejects(schema: dict[str, Any], case: str) -> None:
-    data = yaml.safe_load((CASES / "invalid" / case / "environments" / "broken.yaml").read_text())
+    data = yaml_docs.load((CASES / "invalid" / case / "environments" / "broken.yaml").read_text())
     errors = list(jsonschema.Draft202012Validator(schema).iter_errors(data))
     assert errors, f"{case} passed the schema"

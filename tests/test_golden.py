@@ -18,8 +18,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 
+import yaml_docs
 from labgen.argocd_tree import manifest_files
 from labgen.chart_values import CHART_PATH, RELEASE_NAME
 from labgen.helm_engine import CliHelm, EmbeddedHelm
@@ -89,20 +89,20 @@ def test_committed_gitops_tree_matches_its_inputs(project_root: Path, env: str) 
 @pytest.mark.parametrize("env", ENVS)
 def test_embedded_and_cli_helm_render_the_same_manifests(project_root: Path, helm_binary: str,
                                                         env: str) -> None:
-    values = yaml.safe_load((project_root / "gitops" / env / "values.yaml").read_text())
+    values = yaml_docs.load((project_root / "gitops" / env / "values.yaml").read_text())
     namespace = "olympic"
     outputs = []
     for engine in (EmbeddedHelm(), CliHelm(helm_binary)):
         rendered = engine.render(project_root / CHART_PATH, values, release=RELEASE_NAME,
                                  namespace=namespace)
-        outputs.append({path: list(yaml.safe_load_all(text)) for path, text in rendered.items()})
+        outputs.append({path: yaml_docs.load_all(text) for path, text in rendered.items()})
     assert outputs[0].keys() == outputs[1].keys()
     assert outputs[0] == outputs[1]
 
 
 @pytest.mark.parametrize("env", ENVS)
 def test_helm_lint_strict_is_clean_with_each_environments_values(project_root: Path, env: str) -> None:
-    values = yaml.safe_load((project_root / "gitops" / env / "values.yaml").read_text())
+    values = yaml_docs.load((project_root / "gitops" / env / "values.yaml").read_text())
     report = EmbeddedHelm().lint(project_root / CHART_PATH, values, kube_version="v1.34.0")
     assert report["errors"] == []
     problems = [m for m in report["messages"] if m["severity"] >= 2]  # 2 warning, 3 error

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import pytest
 import yaml
 
+import yaml_docs
 from labgen.appset_tree import go_template_literal
 
 if TYPE_CHECKING:
@@ -102,13 +103,13 @@ def test_text_copied_into_application_sets_is_never_a_go_template(
     assert result.exit_code == 0, result.stderr
     tree = lab / "gitops" / "camp"
     # The part is a plain Application (no Go template): the text is written as given ...
-    part = yaml.safe_load((tree / "clusters" / "team-01" / "apps" / "istio-ingressgateway.yaml")
+    part = yaml_docs.load((tree / "clusters" / "team-01" / "apps" / "istio-ingressgateway.yaml")
                           .read_text())
     assert part["spec"]["source"]["helm"]["valuesObject"]["service"]["annotations"][
         "example.com/note"] == hostile
     # ... and the ApplicationSet, the only Go template, carries none of it.
     appset_text = (tree / "apps" / "olympic-lab-parts.yaml").read_text()
-    appset = yaml.safe_load(appset_text)
+    appset = yaml_docs.load(appset_text)
     assert appset["spec"]["goTemplate"] is True
     assert "fail" not in appset_text and ".metadata.name" not in appset_text
     assert appset["spec"]["template"]["metadata"]["name"] == "{{.name}}-olympic-lab-parts"
@@ -123,7 +124,7 @@ def test_text_copied_into_application_sets_is_never_a_go_template(
     from labgen.helm_engine import EmbeddedHelm
 
     rendered = EmbeddedHelm().render(chart, {}, release="r", namespace="n")
-    assert yaml.safe_load(rendered["gotpl/templates/cm.yaml"])["data"]["note"] == hostile + "\n"
+    assert yaml_docs.load(rendered["gotpl/templates/cm.yaml"])["data"]["note"] == hostile + "\n"
 
 
 def _chart(tmp_path: Path, template: str) -> Path:

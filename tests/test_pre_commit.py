@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+import yaml_docs
+
 LABGEN = Path(sys.executable).with_name("labgen")
 PRE_COMMIT = Path(sys.executable).with_name("pre-commit")
 
@@ -74,7 +76,7 @@ spec:
 
 def _config(project_root: Path, **change: object) -> str:
     """A local hook with this project's labgen-validate definition (``change`` overrides)."""
-    [hook] = [h for h in yaml.safe_load((project_root / ".pre-commit-hooks.yaml").read_text())
+    [hook] = [h for h in yaml_docs.load((project_root / ".pre-commit-hooks.yaml").read_text())
               if h["id"] == "labgen-validate"]
     hook.update(language="system", entry=f"{LABGEN} validate", **change)
     return yaml.safe_dump({"repos": [{"repo": "local", "hooks": [hook]}]}, sort_keys=False)

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-import yaml
 
+import yaml_docs
 from labgen.chart_values import chart_values
 from labgen.environment import load_environment
 from labgen.helm_engine import EmbeddedHelm
@@ -73,13 +73,13 @@ def test_a_file_a_person_added_survives(lab: Path, run: Invoke) -> None:
 def test_values_file_is_what_helm_renders(project_root: Path) -> None:
     engine = EmbeddedHelm()
     rendered = render_environment(project_root, "oke", engine)
-    on_disk = yaml.safe_load(rendered.tree["gitops/oke/values.yaml"])
+    on_disk = yaml_docs.load(rendered.tree["gitops/oke/values.yaml"])
     assert on_disk == chart_values(load_environment(project_root, "oke"))
 
 
 def test_umbrella_application_points_inside_the_repository(project_root: Path) -> None:
     rendered = render_environment(project_root, "oke", EmbeddedHelm())
-    app = yaml.safe_load(rendered.tree["gitops/oke/apps/olympic-lab.yaml"])
+    app = yaml_docs.load(rendered.tree["gitops/oke/apps/olympic-lab.yaml"])
     source = app["spec"]["source"]
     chart_dir = project_root / source["path"]
     assert (chart_dir / "Chart.yaml").is_file()
@@ -105,7 +105,7 @@ def test_sync_waves_put_istio_crds_first(project_root: Path) -> None:
 
 def test_oke_gateway_has_oci_flexible_load_balancer(project_root: Path) -> None:
     rendered = render_environment(project_root, "oke", EmbeddedHelm())
-    app = yaml.safe_load(rendered.tree["gitops/oke/apps/istio-ingressgateway.yaml"])
+    app = yaml_docs.load(rendered.tree["gitops/oke/apps/istio-ingressgateway.yaml"])
     service = app["spec"]["source"]["helm"]["valuesObject"]["service"]
     assert service["type"] == "LoadBalancer"
     assert service["annotations"]["service.beta.kubernetes.io/oci-load-balancer-shape"] == "flexible"
@@ -115,7 +115,7 @@ def test_oke_gateway_has_oci_flexible_load_balancer(project_root: Path) -> None:
 def test_istio_apps_ignore_runtime_webhook_changes(project_root: Path) -> None:
     rendered = render_environment(project_root, "oke", EmbeddedHelm())
     for name in ("istio-base", "istiod"):
-        app = yaml.safe_load(rendered.tree[f"gitops/oke/apps/{name}.yaml"])
+        app = yaml_docs.load(rendered.tree[f"gitops/oke/apps/{name}.yaml"])
         assert "RespectIgnoreDifferences=true" in app["spec"]["syncPolicy"]["syncOptions"]
         paths = [p for rule in app["spec"]["ignoreDifferences"] for p in rule["jqPathExpressions"]]
         assert ".webhooks[]?.failurePolicy" in paths
@@ -128,9 +128,9 @@ def test_rendered_manifests_mode(lab: Path, run: Invoke) -> None:
     tree = lab / "gitops" / "hydrated"
     manifests = sorted((tree / "manifests").rglob("*.yaml"))
     assert manifests, "no manifests written"
-    app = yaml.safe_load((tree / "apps" / "olympic-lab.yaml").read_text())
+    app = yaml_docs.load((tree / "apps" / "olympic-lab.yaml").read_text())
     assert app["spec"]["source"]["path"] == "gitops/hydrated/manifests"
-    kinds = {yaml.safe_load(p.read_text())["kind"] for p in manifests}
+    kinds = {yaml_docs.load(p.read_text())["kind"] for p in manifests}
     assert {"Deployment", "Service", "DestinationRule"} <= kinds
 
 
@@ -188,11 +188,11 @@ def test_values_yaml_would_misread_stay_strings(lab: Path, run: Invoke) -> None:
     result = run("render", "--env", "odd", "--root", str(lab))
     assert result.exit_code == 0, result.stderr
     tree = lab / "gitops" / "odd"
-    root_app = yaml.safe_load((tree / "root.yaml").read_text())
+    root_app = yaml_docs.load((tree / "root.yaml").read_text())
     assert root_app["spec"]["source"]["targetRevision"] == "1.10"
-    app = yaml.safe_load((tree / "apps" / "olympic-lab.yaml").read_text())
+    app = yaml_docs.load((tree / "apps" / "olympic-lab.yaml").read_text())
     assert app["spec"]["destination"]["namespace"] == "on"
-    project = yaml.safe_load((tree / "project.yaml").read_text())
+    project = yaml_docs.load((tree / "project.yaml").read_text())
     assert "on" in [d["namespace"] for d in project["spec"]["destinations"]]
 
 
@@ -202,9 +202,9 @@ def test_two_projects_the_lab_one_cannot_reach_argocd(lab: Path, run: Invoke) ->
     argoproj.io kinds."""
     assert run("render", "--env", "oke", "--root", str(lab)).exit_code == 0
     tree = lab / "gitops" / "oke"
-    bootstrap = yaml.safe_load((tree / "bootstrap-project.yaml").read_text())
-    project = yaml.safe_load((tree / "project.yaml").read_text())
-    root_app = yaml.safe_load((tree / "root.yaml").read_text())
+    bootstrap = yaml_docs.load((tree / "bootstrap-project.yaml").read_text())
+    project = yaml_docs.load((tree / "project.yaml").read_text())
+    root_app = yaml_docs.load((tree / "root.yaml").read_text())
     assert root_app["spec"]["project"] == bootstrap["metadata"]["name"] == "olympic-lab-bootstrap"
     assert bootstrap["spec"]["destinations"] == [
         {"server": "https://kubernetes.default.svc", "namespace": "argocd"}]
@@ -215,13 +215,13 @@ def test_two_projects_the_lab_one_cannot_reach_argocd(lab: Path, run: Invoke) ->
     kinds = [*project["spec"]["namespaceResourceWhitelist"], *project["spec"]["clusterResourceWhitelist"]]
     assert "argoproj.io" not in {k["group"] for k in kinds}
     for app in (tree / "apps").glob("*.yaml"):
-        assert yaml.safe_load(app.read_text())["spec"]["project"] == "olympic-lab", app.name
+        assert yaml_docs.load(app.read_text())["spec"]["project"] == "olympic-lab", app.name
     # The root app does not sync the bootstrap project: it cannot widen its own.
     assert "bootstrap-project" not in root_app["spec"]["source"]["directory"]["include"]
 
 
 def _managed_labels(tree: Path, app: str) -> dict[str, str]:
-    doc = yaml.safe_load((tree / "apps" / f"{app}.yaml").read_text())
+    doc = yaml_docs.load((tree / "apps" / f"{app}.yaml").read_text())
     labels: dict[str, str] = doc["spec"]["syncPolicy"]["managedNamespaceMetadata"]["labels"]
     return labels
 
@@ -246,7 +246,7 @@ def test_istio_cni_lets_the_app_namespace_enforce_restricted(lab: Path, run: Inv
     assert result.exit_code == 0, result.stderr
     tree = lab / "gitops" / "cni"
     assert _managed_labels(tree, "olympic-lab")["pod-security.kubernetes.io/enforce"] == "restricted"
-    cni = yaml.safe_load((tree / "apps" / "istio-cni.yaml").read_text())
+    cni = yaml_docs.load((tree / "apps" / "istio-cni.yaml").read_text())
     assert cni["spec"]["source"]["chart"] == "cni"
-    istiod = yaml.safe_load((tree / "apps" / "istiod.yaml").read_text())
+    istiod = yaml_docs.load((tree / "apps" / "istiod.yaml").read_text())
     assert istiod["spec"]["source"]["helm"]["valuesObject"]["pilot"] == {"cni": {"enabled": True}}

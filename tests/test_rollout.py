@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-import yaml
 
+import yaml_docs
 from labgen.environment import load_environment
 from labgen.errors import InputError
 from labgen.rollout import rollout_of, same_split
@@ -18,11 +18,11 @@ if TYPE_CHECKING:
 
 
 def traffic_of(root: Path) -> dict[str, object]:
-    return dict(yaml.safe_load((root / "environments" / "oke.yaml").read_text())["traffic"])
+    return dict(yaml_docs.load((root / "environments" / "oke.yaml").read_text())["traffic"])
 
 
 def rendered_weights(root: Path) -> dict[str, int]:
-    values = yaml.safe_load((root / "gitops" / "oke" / "values.yaml").read_text())
+    values = yaml_docs.load((root / "gitops" / "oke" / "values.yaml").read_text())
     return dict(values["traffic"]["virtualService"]["weights"])
 
 

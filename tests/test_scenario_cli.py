@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-import yaml
+
+import yaml_docs
 
 if TYPE_CHECKING:
     from conftest import Invoke
@@ -26,7 +27,7 @@ def changed_lines(before: str, after: str) -> list[str]:
 
 
 def values_weights(root: Path, env: str) -> dict[str, int]:
-    values = yaml.safe_load((root / "gitops" / env / "values.yaml").read_text())
+    values = yaml_docs.load((root / "gitops" / env / "values.yaml").read_text())
     return dict(values["traffic"]["virtualService"]["weights"])
 
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
-
+import yaml_docs
 from labgen.environment import load_environment
 
 if TYPE_CHECKING:
@@ -22,8 +21,8 @@ def test_editing_oke_rerenders_the_workshop_built_on_it(rendered_lab: Path,
     assert [tree.summary() for tree in edit.trees] == ["gitops/oke: 3 written, 0 removed",
                                                        "gitops/workshop: 31 written, 0 removed"]
     assert ws.check(all_envs=True).problems == 0
-    team01 = yaml.safe_load((lab / "gitops/workshop/clusters/team-01/values.yaml").read_text())
-    team02 = yaml.safe_load((lab / "gitops/workshop/clusters/team-02/values.yaml").read_text())
+    team01 = yaml_docs.load((lab / "gitops/workshop/clusters/team-01/values.yaml").read_text())
+    team02 = yaml_docs.load((lab / "gitops/workshop/clusters/team-02/values.yaml").read_text())
     assert team01["traffic"]["virtualService"]["weights"] == {"v1": 50, "v2": 30, "v3": 20}
     assert team02["traffic"]["scenario"] == "all-v3"  # its own override still wins
     assert team02["traffic"]["virtualService"]["weights"] == {"v3": 100}

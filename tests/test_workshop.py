@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-import yaml
 
+import yaml_docs
 from labgen.helm_engine import EmbeddedHelm
 from labgen.manifests import Document
 from labgen.render import RenderedEnvironment, render_environment
@@ -77,14 +77,14 @@ def test_render_n_clusters(lab: Path, run: Invoke, count: int) -> None:
     assert {f"apps/{APPSET}.yaml", "project.yaml", "bootstrap-project.yaml", "root.yaml",
             "README.md", ".labgen-owned"} | {f"clusters/{n}/values.yaml" for n in names} \
         | {f"clusters/{n}/apps/{part}.yaml" for n in names for part in PARTS} == set(files)
-    appset = yaml.safe_load(files[f"apps/{APPSET}.yaml"])
+    appset = yaml_docs.load(files[f"apps/{APPSET}.yaml"])
     assert appset["kind"] == "ApplicationSet"
     elements = appset["spec"]["generators"][0]["list"]["elements"]
     assert [e["name"] for e in elements] == names
     assert appset["spec"]["template"]["metadata"]["name"] == f"{{{{.name}}}}-{APPSET}"
     for n in names:
         for part in PARTS:
-            app = yaml.safe_load(files[f"clusters/{n}/apps/{part}.yaml"])
+            app = yaml_docs.load(files[f"clusters/{n}/apps/{part}.yaml"])
             assert (app["kind"], app["metadata"]["name"]) == ("Application", f"{n}-{part}")
     readme = files["README.md"]
     for name in names:
@@ -114,7 +114,7 @@ def test_shipped_workshop_has_thirty_clusters(workshop: RenderedEnvironment) -> 
 
 def test_override_reaches_only_its_cluster(workshop: RenderedEnvironment) -> None:
     tree = workshop.tree
-    values = {name: yaml.safe_load(tree[f"gitops/workshop/clusters/{name}/values.yaml"])
+    values = {name: yaml_docs.load(tree[f"gitops/workshop/clusters/{name}/values.yaml"])
               for name in ("team-01", "team-02", "team-03")}
     assert values["team-02"]["global"]["expose"]["nodePorts"]["grafana"] == 31300
     assert values["team-02"]["traffic"]["scenario"] == "all-v3"
@@ -223,16 +223,16 @@ def test_cluster_labels_generator(lab: Path, run: Invoke, upstream_crd_errors: C
         "  items:\n    - name: team-a\n    - name: team-b\n")
     assert run("render", "--env", "labels", "--root", str(lab)).exit_code == 0
     tree = lab / "gitops" / "labels"
-    appset = yaml.safe_load((tree / "apps" / f"{APPSET}.yaml").read_text())
+    appset = yaml_docs.load((tree / "apps" / f"{APPSET}.yaml").read_text())
     assert appset["spec"]["generators"] == [{"clusters": {"selector": {"matchLabels": {"workshop": "oke"}}}}]
     assert appset["spec"]["template"]["spec"]["source"]["path"] == \
         "gitops/labels/clusters/{{.name}}/apps"
     assert upstream_crd_errors(appset) == []
     for name in ("team-a", "team-b"):
-        part = yaml.safe_load((tree / "clusters" / name / "apps" / "olympic-lab.yaml").read_text())
+        part = yaml_docs.load((tree / "clusters" / name / "apps" / "olympic-lab.yaml").read_text())
         assert part["spec"]["destination"] == {"name": name, "namespace": "olympic"}
         assert upstream_crd_errors(part) == []
-    project = yaml.safe_load((tree / "project.yaml").read_text())
+    project = yaml_docs.load((tree / "project.yaml").read_text())
     names = {d.get("name") for d in project["spec"]["destinations"]} - {None}
     assert names == {"team-a", "team-b"}
     assert {p.name for p in (tree / "clusters").iterdir()} == {"team-a", "team-b"}
@@ -244,11 +244,11 @@ def test_cluster_names_instead_of_servers(lab: Path, run: Invoke) -> None:
         "    - name: team-b\n      clusterName: oke-b\n")
     assert run("render", "--env", "named", "--root", str(lab)).exit_code == 0
     tree = lab / "gitops" / "named"
-    appset = yaml.safe_load((tree / "apps" / f"{APPSET}.yaml").read_text())
+    appset = yaml_docs.load((tree / "apps" / f"{APPSET}.yaml").read_text())
     assert appset["spec"]["generators"][0]["list"]["elements"] == [
         {"name": "team-a"}, {"name": "team-b"}]
     for name, cluster in (("team-a", "oke-a"), ("team-b", "oke-b")):
-        part = yaml.safe_load((tree / "clusters" / name / "apps" / "istiod.yaml").read_text())
+        part = yaml_docs.load((tree / "clusters" / name / "apps" / "istiod.yaml").read_text())
         assert part["spec"]["destination"] == {"name": cluster, "namespace": "istio-system"}
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-import yaml
 
+import yaml_docs
 from labgen.render import RenderedEnvironment
 from labgen.workspace import Workspace
 
@@ -35,7 +35,7 @@ def rendered(project_root: Path, engine: Any) -> RenderedEnvironment:
 @pytest.fixture(scope="module")
 def servers(project_root: Path) -> dict[str, str]:
     """Participant -> API server, as environments/workshop.yaml lists them."""
-    data = yaml.safe_load((project_root / "environments/workshop.yaml").read_text())
+    data = yaml_docs.load((project_root / "environments/workshop.yaml").read_text())
     return {item["name"]: item["server"] for item in data["clusters"]["items"]}
 
 
@@ -52,7 +52,7 @@ def _synced(tree: Mapping[str, str], source: Mapping[str, Any]) -> list[dict[str
         if not path.startswith(folder) or ("/" in rel and not directory.get("recurse")):
             continue
         if any(len(p.split("/")) == len(rel.split("/")) and fnmatchcase(rel, p) for p in patterns):
-            docs += [doc for doc in yaml.safe_load_all(text) if doc]
+            docs += [doc for doc in yaml_docs.load_all(text) if doc]
     return docs
 
 
@@ -76,7 +76,7 @@ def _chain(rendered: RenderedEnvironment) -> tuple[dict[str, Any], dict[str, dic
     """(ApplicationSet, {participant: its app-of-apps}, {participant: its parts}), each level
     found only by following the level above it."""
     tree = rendered.tree
-    root = yaml.safe_load(tree[f"{BASE}/root.yaml"])
+    root = yaml_docs.load(tree[f"{BASE}/root.yaml"])
     [appset] = [d for d in _synced(tree, root["spec"]["source"]) if d["kind"] == "ApplicationSet"]
     elements = appset["spec"]["generators"][0]["list"]["elements"]
     parents = {e["name"]: _generate(appset, e) for e in elements}
@@ -85,7 +85,7 @@ def _chain(rendered: RenderedEnvironment) -> tuple[dict[str, Any], dict[str, dic
 
 
 def test_root_syncs_the_project_and_one_applicationset_only(rendered: RenderedEnvironment) -> None:
-    root = yaml.safe_load(rendered.tree[f"{BASE}/root.yaml"])
+    root = yaml_docs.load(rendered.tree[f"{BASE}/root.yaml"])
     assert root["spec"]["project"] == BOOTSTRAP
     synced = [(d["kind"], d["metadata"]["name"], d["metadata"]["annotations"][WAVE])
               for d in _synced(rendered.tree, root["spec"]["source"])]

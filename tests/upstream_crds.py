@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 
+import yaml_docs
+
 CRD_FILES = ("crds/istio/crd-all.gen.yaml", "crds/argocd/application-crd.yaml",
              "crds/argocd/applicationset-crd.yaml", "crds/argocd/appproject-crd.yaml")
 
@@ -17,7 +19,7 @@ def served_versions(shared: Path) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """``(apiVersion, kind, openAPIV3Schema)`` of every served version in the upstream CRDs."""
     for name in CRD_FILES:
         with (shared / name).open(encoding="utf-8") as handle:
-            for crd in yaml.load_all(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+            for crd in yaml.load_all(handle, Loader=yaml_docs.LOADER):
                 if not crd or crd.get("kind") != "CustomResourceDefinition":
                     continue
                 spec = crd["spec"]

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pytest
-import yaml
 from chart_docs import Doc, one, strictly_valid
 
+import yaml_docs
 from labgen.chart_values import chart_values
 from labgen.environment import load_environment
 from labgen.errors import HelmError
@@ -52,7 +52,7 @@ def _grafana(render_umbrella: RenderUmbrella, values: dict[str, Any] | None = No
 
 
 def _datasources(docs: list[Doc]) -> list[dict[str, Any]]:
-    provisioning = yaml.safe_load(one(docs, "ConfigMap", "grafana")["data"]["datasources.yaml"])
+    provisioning = yaml_docs.load(one(docs, "ConfigMap", "grafana")["data"]["datasources.yaml"])
     assert provisioning["apiVersion"] == 1
     return list(provisioning["datasources"])
 
@@ -139,7 +139,7 @@ def test_lab_dashboard_parses_and_has_the_lab_queries(render_umbrella: RenderUmb
 def test_provisioning_files_are_mounted_where_grafana_reads_them(render_umbrella: RenderUmbrella) -> None:
     docs = _grafana(render_umbrella)
     config = one(docs, "ConfigMap", "grafana")
-    providers = yaml.safe_load(config["data"]["dashboardproviders.yaml"])["providers"]
+    providers = yaml_docs.load(config["data"]["dashboardproviders.yaml"])["providers"]
     pod = one(docs, "Deployment", "grafana")["spec"]["template"]["spec"]
     volumes = {v["name"]: v for v in pod["volumes"]}
     mounts = {m["mountPath"]: m for m in _container(docs)["volumeMounts"]}
@@ -261,7 +261,7 @@ def test_deployment_is_hardened_with_probes(render_umbrella: RenderUmbrella) -> 
     for probe in ("readinessProbe", "livenessProbe"):
         assert container[probe]["httpGet"] == {"path": "/api/health", "port": "http"}
     assert container["resources"]["limits"]["memory"]
-    chart = yaml.safe_load((SUBCHARTS / "grafana" / "Chart.yaml").read_text(encoding="utf-8"))
+    chart = yaml_docs.load((SUBCHARTS / "grafana" / "Chart.yaml").read_text(encoding="utf-8"))
     assert container["image"].rsplit(":", 1)[1] == chart["appVersion"]
     service = one(docs, "Service", "grafana")
     assert service["spec"]["selector"].items() <= pod["metadata"]["labels"].items()

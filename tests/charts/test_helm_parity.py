@@ -15,8 +15,8 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 import pytest
-import yaml
 
+import yaml_docs
 from labgen.helm_engine import CliHelm, EmbeddedHelm
 
 APPS = "olympic-lab/charts/olympic-apps/"
@@ -53,7 +53,7 @@ CASES = {
 
 def render_parsed(engine: EmbeddedHelm | CliHelm, chart: Path, case: Case) -> dict[str, list[Any]]:
     rendered = engine.render(chart, case.values, release=case.release, namespace="olympic")
-    return {path: list(yaml.safe_load_all(text)) for path, text in rendered.items()}
+    return {path: yaml_docs.load_all(text) for path, text in rendered.items()}
 
 
 @pytest.mark.helm_cli

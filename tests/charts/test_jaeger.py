@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-import yaml
 from chart_docs import Doc, one, service_port
 
+import yaml_docs
 from labgen.chart_values import chart_values
 from labgen.environment import load_environment
 
@@ -54,7 +54,7 @@ def container_port(docs: list[Doc], service: Doc, port: dict[str, Any]) -> int:
 
 
 def jaeger_config(docs: list[Doc]) -> dict[str, Any]:
-    config = yaml.safe_load(one(docs, "ConfigMap", "jaeger")["data"]["config.yaml"])
+    config = yaml_docs.load(one(docs, "ConfigMap", "jaeger")["data"]["config.yaml"])
     assert isinstance(config, dict)
     return config
 
@@ -135,7 +135,7 @@ def test_pod_is_hardened_and_outside_the_mesh(render_umbrella: RenderUmbrella) -
 
 def test_image_tag_is_pinned_to_the_chart_app_version(render_umbrella: RenderUmbrella,
                                                       project_root: Path) -> None:
-    chart = yaml.safe_load((project_root / "charts/olympic-lab/charts/jaeger/Chart.yaml")
+    chart = yaml_docs.load((project_root / "charts/olympic-lab/charts/jaeger/Chart.yaml")
                            .read_text())
     image = one(render_umbrella(only_jaeger()), "Deployment", "jaeger")["spec"]["template"][
         "spec"]["containers"][0]["image"]

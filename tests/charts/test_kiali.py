@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pytest
-import yaml
 from chart_docs import Doc, one, service_port
 
+import yaml_docs
 from labgen.chart_values import chart_values
 from labgen.environment import load_environment
 from labgen.errors import HelmError
@@ -28,7 +28,7 @@ READ = {"get", "list", "watch"}
 
 
 def kiali_config(docs: list[Doc]) -> dict[str, Any]:
-    config = yaml.safe_load(one(docs, "ConfigMap", "kiali")["data"]["config.yaml"])
+    config = yaml_docs.load(one(docs, "ConfigMap", "kiali")["data"]["config.yaml"])
     assert isinstance(config, dict)
     return config
 
@@ -64,7 +64,7 @@ def test_tracing_url_names_the_grpc_query_port_and_jaeger_base_path(render_umbre
     assert tracing["use_grpc"] is True
     _, port = service_port(docs, tracing["internal_url"])
     assert port["name"].startswith("grpc"), "use_grpc needs the gRPC query port"
-    jaeger = yaml.safe_load(one(docs, "ConfigMap", "jaeger")["data"]["config.yaml"])
+    jaeger = yaml_docs.load(one(docs, "ConfigMap", "jaeger")["data"]["config.yaml"])
     assert urlsplit(tracing["internal_url"]).path == jaeger["extensions"]["jaeger_query"][
         "base_path"]
 
@@ -264,7 +264,7 @@ def test_pod_is_hardened_and_outside_the_mesh(render_umbrella: RenderUmbrella) -
 
 def test_image_tag_is_pinned_to_the_chart_app_version(render_umbrella: RenderUmbrella,
                                                       project_root: Path) -> None:
-    chart = yaml.safe_load((project_root / "charts/olympic-lab/charts/kiali/Chart.yaml")
+    chart = yaml_docs.load((project_root / "charts/olympic-lab/charts/kiali/Chart.yaml")
                            .read_text())
     assert chart["appVersion"].startswith("v2.")
     image = pod_spec(render_umbrella({}))["containers"][0]["image"]

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-import yaml
 from chart_docs import Doc, one, service_port
 
+import yaml_docs
 from labgen.chart_values import chart_values
 from labgen.environment import load_environment
 from labgen.errors import HelmError
@@ -30,7 +30,7 @@ def push_urls(docs: list[Doc]) -> list[str]:
 
 
 def loki_config(docs: list[Doc]) -> dict[str, Any]:
-    config = yaml.safe_load(one(docs, "ConfigMap", "loki")["data"]["config.yaml"])
+    config = yaml_docs.load(one(docs, "ConfigMap", "loki")["data"]["config.yaml"])
     assert isinstance(config, dict)
     return config
 
@@ -213,7 +213,7 @@ def test_values_schema_refuses_bad_persistence(render_umbrella: RenderUmbrella, 
 def test_image_tag_is_pinned_to_the_chart_app_version(render_umbrella: RenderUmbrella, project_root: Path,
                                                       chart: str, kind: str, name: str,
                                                       repository: str) -> None:
-    meta = yaml.safe_load((project_root / f"charts/olympic-lab/charts/{chart}/Chart.yaml")
+    meta = yaml_docs.load((project_root / f"charts/olympic-lab/charts/{chart}/Chart.yaml")
                           .read_text())
     image = one(render_umbrella({}), kind, name)["spec"]["template"]["spec"]["containers"][0][
         "image"]

@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-import yaml
 from chart_docs import Doc, one, strictly_valid
 
+import yaml_docs
 from labgen.chart_values import chart_values
 from labgen.environment import load_environment
 
@@ -93,7 +93,7 @@ def test_headless_service_is_annotated_for_scraping(render_umbrella: RenderUmbre
 def test_image_tag_matches_the_chart_app_version(render_umbrella: RenderUmbrella) -> None:
     (container,) = _pod(_render(render_umbrella))["spec"]["containers"]
     chart_file = PROJECT / "charts/olympic-lab/charts/node-exporter/Chart.yaml"
-    chart = yaml.safe_load(chart_file.read_text(encoding="utf-8"))
+    chart = yaml_docs.load(chart_file.read_text(encoding="utf-8"))
     assert container["image"] == f"quay.io/prometheus/node-exporter:v{chart['appVersion']}"
 
 

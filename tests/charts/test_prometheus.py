@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-import yaml
 from chart_docs import Doc, one, strictly_valid
 
+import yaml_docs
 from labgen.chart_values import chart_values
 from labgen.environment import load_environment
 from labgen.errors import HelmError
@@ -44,7 +44,7 @@ def _render(render_umbrella: RenderUmbrella, prometheus: dict[str, Any] | None =
 
 
 def _scrape_config(docs: list[Doc]) -> dict[str, Any]:
-    config = yaml.safe_load(one(docs, "ConfigMap", "prometheus")["data"]["prometheus.yml"])
+    config = yaml_docs.load(one(docs, "ConfigMap", "prometheus")["data"]["prometheus.yml"])
     assert isinstance(config, dict)
     return config
 
@@ -218,7 +218,7 @@ def test_deployment_is_hardened_with_probes_and_retention(render_umbrella: Rende
     assert container["securityContext"]["allowPrivilegeEscalation"] is False
     assert container["resources"]["requests"]["memory"]
     image_tag = container["image"].rsplit(":", 1)[1]
-    chart = yaml.safe_load((CHART / "Chart.yaml").read_text(encoding="utf-8"))
+    chart = yaml_docs.load((CHART / "Chart.yaml").read_text(encoding="utf-8"))
     assert image_tag == f"v{chart['appVersion']}"
 
 
@@ -372,7 +372,7 @@ def test_manifests_are_valid_kubernetes_objects(render_umbrella: RenderUmbrella,
 
 def test_kubelet_metrics_are_scraped_directly_without_the_api_proxy(render_umbrella: RenderUmbrella) -> None:
     docs = render_umbrella({})
-    config = yaml.safe_load(one(docs, "ConfigMap", "prometheus")["data"]["prometheus.yml"])
+    config = yaml_docs.load(one(docs, "ConfigMap", "prometheus")["data"]["prometheus.yml"])
     for name, path in (("kubernetes-nodes", None), ("kubernetes-nodes-cadvisor", "/metrics/cadvisor")):
         job = _job(config, name)
         assert job["scheme"] == "https" and job.get("metrics_path") == path

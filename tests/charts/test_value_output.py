@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-import yaml
 
+import yaml_docs
 from labgen.errors import HelmError
 from labgen.helm_engine import EmbeddedHelm
 
@@ -201,7 +201,7 @@ def _documents(chart: Path, values: dict[str, Any]) -> Docs:
     rendered = EmbeddedHelm().render(chart, values, release="olympic-lab", namespace="olympic")
     docs = []
     for text in rendered.values():
-        for doc in yaml.safe_load_all(text):
+        for doc in yaml_docs.load_all(text):
             if doc:
                 docs.append((doc["kind"], doc["metadata"]["name"], doc))
     return docs

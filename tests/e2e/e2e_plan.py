@@ -24,8 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from argo_sync import AppSync
+
+import yaml_docs
 
 UMBRELLA = "olympic-lab"
 ISTIO_BASE = "istio-base"
@@ -52,10 +53,9 @@ class ClusterPlan:
 
 def load_crds(folder: Path) -> list[dict[str, Any]]:
     """Every document of the CRD files in ``folder`` (2.7 MB of YAML: libyaml's reader)."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     docs: list[dict[str, Any]] = []
     for path in sorted(folder.glob("*.yaml")):
-        docs.extend(d for d in yaml.load_all(path.read_text(), Loader=loader) if d)
+        docs.extend(d for d in yaml_docs.load_all(path.read_text()) if d)
     return docs
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
+import yaml_docs
 from labgen.manifests import documents_of
 from labgen.validation import ValidationOptions, validate_documents
 from labgen.validation.compiler import Errors
@@ -20,7 +21,7 @@ from labgen.validation.registry import shipped_check, shipped_kinds
 SAMPLES = Path(__file__).parent / "samples"
 DOCUMENTS: list[dict[str, Any]] = [
     doc for file in sorted(SAMPLES.glob("*.yaml"))
-    for doc in yaml.safe_load_all(file.read_text(encoding="utf-8")) if doc]
+    for doc in yaml_docs.load_all(file.read_text(encoding="utf-8")) if doc]
 
 
 def _errors(doc: dict[str, Any]) -> Errors:

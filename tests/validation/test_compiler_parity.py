@@ -17,8 +17,8 @@ from typing import Any
 import jsonschema
 import pytest
 import referencing
-import yaml
 
+import yaml_docs
 from labgen.validation.compiler import (
     Errors,
     RefResolver,
@@ -34,7 +34,7 @@ VERSION = "1.34"
 SAMPLES = Path(__file__).parent / "samples"  # realistic Istio and Argo CD objects
 DOCUMENTS = [doc.body for case in (*VALID, *INVALID) for doc in load_case(case)] + [
     doc for file in sorted(SAMPLES.glob("*.yaml"))
-    for doc in yaml.safe_load_all(file.read_text(encoding="utf-8")) if doc]
+    for doc in yaml_docs.load_all(file.read_text(encoding="utf-8")) if doc]
 
 
 def _reference_core(api_version: str, kind: str) -> jsonschema.Draft202012Validator | None:
