@@ -27,9 +27,9 @@ from typing import Any, Protocol
 
 from . import helm_sdk
 from .errors import HelmError, InputError
+from .helm_choice import HELM_BINARY_ENV, chosen_binary
 from .helm_sdk import one_line
 
-HELM_BINARY_ENV = "LABGEN_HELM_BINARY"
 #: Seconds a helm CLI run may take (``LABGEN_HELM_TIMEOUT``).
 HELM_TIMEOUT_ENV = "LABGEN_HELM_TIMEOUT"
 DEFAULT_HELM_TIMEOUT = 120.0
@@ -178,22 +178,9 @@ def split_template_output(stdout: str) -> dict[str, str]:
     return dict(sorted(out.items()))
 
 
-def engine_identity(helm_binary: str | None = None) -> str:
-    """Which Helm :func:`get_engine` would use, without loading it (for the render cache):
-    the pinned embedded SDK, or a binary by path, size and modification time."""
-    binary = helm_binary or os.environ.get(HELM_BINARY_ENV)
-    if not binary:
-        return "embedded"
-    try:
-        info = Path(binary).stat()
-    except OSError:
-        return f"cli:{binary}"
-    return f"cli:{binary}:{info.st_size}:{info.st_mtime_ns}"
-
-
 def get_engine(helm_binary: str | None = None) -> HelmEngine:
     """The CLI engine when a binary is named (option or environment), else embedded."""
-    binary = helm_binary or os.environ.get(HELM_BINARY_ENV)
+    binary = chosen_binary(helm_binary)
     if binary:
         return CliHelm(binary)
     return EmbeddedHelm()

@@ -88,7 +88,7 @@ class Workspace:
         while the helper renders, this one imports what validates the result and runs
         ``meanwhile``."""
         if self._engine is None and self._helm_helper:
-            from .helm_engine import engine_identity
+            from .helm_choice import engine_identity
 
             if engine_identity(self._helm_binary) == "embedded":
                 from .helm_worker import WorkerHelm
@@ -102,7 +102,7 @@ class Workspace:
 
     @cached_property
     def cache(self) -> RenderCache:
-        from .helm_engine import engine_identity
+        from .helm_choice import engine_identity
         from .render_cache import RenderCache
         from .user_cache import crds_stamp
 
