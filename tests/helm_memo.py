@@ -2,7 +2,8 @@
 
 Most tests render the same chart with the same values (a lab copied into ``tmp_path``
 is rendered by its command, again by the check after it, by the next test...): of the
-817 renders of one run of the suite, 489 repeated an earlier one in the same process.
+817 in-process renders of one run of the suite without tests/e2e, 489 repeated an
+earlier one in the same process.
 Helm's output is a function of the chart's files, the values, the release and the
 namespace (the chart-determinism check keeps our charts so), so each distinct input is
 rendered once per test process by the real SDK and later renders reuse that output.
