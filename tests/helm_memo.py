@@ -21,9 +21,11 @@ import hashlib
 import os
 import pickle
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 from labgen import helm_sdk
+from labgen.render_cache import hash_files
 
 Render = Callable[..., tuple[dict[str, str], str]]
 #: Renders by key: (Helm's files, Helm's log). Strings only, so sharing them is safe.
@@ -33,21 +35,12 @@ REAL_RENDER: Render = helm_sdk.render
 
 
 def chart_digest(chart: str) -> str:
-    """SHA-256 over the relative path and bytes of every file under ``chart`` (a chart
-    folder), or over the file (a packaged chart)."""
-    digest = hashlib.sha256()
-    root = os.path.realpath(chart)
-    if not os.path.isdir(root):
-        with open(root, "rb") as handle:
-            return hashlib.sha256(b"file\0" + handle.read()).hexdigest()
-    for folder, dirs, files in os.walk(root):
-        dirs.sort()
-        for name in sorted(files):
-            path = os.path.join(folder, name)
-            digest.update(os.path.relpath(path, root).encode() + b"\0")
-            with open(path, "rb") as handle:
-                digest.update(handle.read() + b"\0")
-    return digest.hexdigest()
+    """The render cache's digest of every file under ``chart`` (a chart folder), or of the
+    file (a packaged chart)."""
+    root = Path(os.path.realpath(chart))
+    if not root.is_dir():
+        return hashlib.sha256(b"file\0" + root.read_bytes()).hexdigest()
+    return hash_files(sorted(p for p in root.rglob("*") if p.is_file()), root)
 
 
 def memoized_render(helm: Any, chart: str, values: Mapping[str, Any], *, release: str,

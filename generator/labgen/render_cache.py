@@ -34,7 +34,8 @@ _PACKAGE = Path(__file__).resolve().parent
 _CODE_SUFFIXES = {".py", ".j2", ".json"}
 
 
-def _hash_files(paths: list[Path], base: Path) -> str:
+def hash_files(paths: list[Path], base: Path) -> str:
+    """SHA-256 over the path (relative to ``base``) and the bytes of each file, in order."""
     h = hashlib.sha256()
     for path in paths:
         h.update(path.relative_to(base).as_posix().encode())
@@ -78,8 +79,8 @@ class RenderCache:
 
     @cached_property
     def _shared_digest(self) -> str:
-        code = _hash_files(self._code_files, _PACKAGE)
-        charts = _hash_files(self._chart_files, (self.root / layout.CHARTS_DIR).resolve())
+        code = hash_files(self._code_files, _PACKAGE)
+        charts = hash_files(self._chart_files, (self.root / layout.CHARTS_DIR).resolve())
         return hashlib.sha256(f"{code}\0{charts}\0{self.engine_name}".encode()).hexdigest()
 
     def prepare(self) -> None:
