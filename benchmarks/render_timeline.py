@@ -11,9 +11,11 @@ the time (ms since the process was started, interpreter start included):
 - `validated`, `written`, `end`.
 
 It also counts the dataclasses the render creates and the time their creation
-took, and the process's own CPU time. The wrapping adds a little time of its
-own; read the phases against each other, and `helm_ratio_bench.py` for the
-figures that count.
+took, and the CPU time of both processes: labgen's own and the helper's (the
+helper, started here through a wrapper, writes its `getrusage` when its input
+closes). Their sum against the machine's cores times the wall time says how much
+of the machine the render used. The wrapping adds a little time of its own; read the
+phases against each other, and `helm_ratio_bench.py` for the figures that count.
 
     python benchmarks/render_timeline.py [--runs 11]
 """
@@ -21,6 +23,7 @@ figures that count.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -34,6 +37,17 @@ from typing import Any
 from helm_ratio_bench import compile_labgen, copy_repo
 
 PHASES = ("helper started", "request sent", "reply", "validated", "written", "end")
+#: The helper's start, wrapped: once it has served, it writes its CPU time (ms) to a file.
+HELPER_CPU_ENV = "LABGEN_BENCH_HELPER_CPU"
+_COUNTED_HELPER = (
+    "import os, resource\n"
+    "from labgen.helm_sdk import serve\n"
+    "serve()\n"
+    "use = resource.getrusage(resource.RUSAGE_SELF)\n"
+    "path = os.environ['" + HELPER_CPU_ENV + "']\n"
+    "with open(path + '.tmp', 'w') as out:\n"
+    "    out.write(str((use.ru_utime + use.ru_stime) * 1000))\n"
+    "os.replace(path + '.tmp', path)\n")
 
 
 def _since_start() -> float:
@@ -100,6 +114,7 @@ def child() -> None:
         return reply
 
     helm_worker.WorkerHelm._ask = timed_ask  # type: ignore[method-assign]
+    helm_worker._START = _COUNTED_HELPER
     try:
         cli(["render", "--env", "oke", "--force"], prog_name="labgen",
             obj={FRESH_PROCESS: True}, standalone_mode=False)
@@ -125,9 +140,12 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for round_ in range(args.runs):
             root = copy_repo(Path(tmp) / f"repo-{round_}")
+            helper_cpu = Path(tmp) / f"helper-cpu-{round_}"
             out = subprocess.run([sys.executable, __file__, "--child"], cwd=root, check=True,
-                                 capture_output=True, text=True).stdout
+                                 capture_output=True, text=True,
+                                 env={**os.environ, HELPER_CPU_ENV: str(helper_cpu)}).stdout
             rounds.append(json.loads(out.splitlines()[-1]))
+            rounds[-1]["helper cpu"] = _wait_for_number(helper_cpu)
 
     def median(key: str) -> float:
         return statistics.median(r[key] for r in rounds)
@@ -141,7 +159,23 @@ def main() -> int:
           f"{statistics.median(waited):.1f} ms for the reply")
     print(f"  this process's CPU time: {median('cpu'):.0f} ms; dataclasses created: "
           f"{median('dataclasses'):.0f}, in {median('dataclass ms'):.1f} ms")
+    cores = os.cpu_count() or 1
+    both = [r["cpu"] + r["helper cpu"] for r in rounds]
+    used = [(r["cpu"] + r["helper cpu"]) / (cores * r["end"]) for r in rounds]
+    print(f"  the helper's CPU time: {median('helper cpu'):.0f} ms; both processes: "
+          f"{statistics.median(both):.0f} ms, {statistics.median(used):.0%} of the "
+          f"{cores} cores over the wall time")
     return 0
+
+
+def _wait_for_number(path: Path, timeout: float = 10) -> float:
+    """The number the helper writes once labgen has exited and closed its input."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError, ValueError):
+            return float(path.read_text(encoding="ascii"))
+        time.sleep(0.01)
+    raise RuntimeError(f"the helper wrote no CPU time to {path}")
 
 
 if __name__ == "__main__":
