@@ -6,8 +6,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from labgen.checks import CHECKS
+from labgen.checks.chart_determinism import text_findings
 from labgen.manifests import Document
 from labgen.validation import ValidationOptions, validate_documents
 
@@ -113,6 +116,19 @@ def test_chart_determinism_ignores_strings_comments_and_lookalikes(tmp_path: Pat
         'v: {{ .Values.lookup }}\nw: {{ print "randAlphaNum" }}\n# lookup outside actions\n')
     (tmp_path / "charts" / "lab" / "values.yaml").write_text("x: '{{ now }}'\n")
     assert validate_documents([], ValidationOptions(repo_root=tmp_path)) == []
+
+
+#: Pieces of templates: actions, the names and look-alikes, comments, strings, escapes.
+_PIECES = ["{{", "}}", " ", "\n", "now", "lookup", "randInt", "uuidv4", "no", "w", "x", "/*",
+           "*/", '"', "`", "\\", ".", "$", "(", ")", "|", "include "]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=40).map("".join))
+def test_chart_determinism_passing_a_text_at_once_hides_no_call(text: str) -> None:
+    # A name outside every action (no "}}" follows it) changes no finding, but it makes
+    # the check scan every action of the text instead of passing it at once.
+    scanned = list(text_findings(text + "\n# now\n", "t.yaml"))
+    assert list(text_findings(text, "t.yaml")) == scanned
 
 
 def test_checks_are_registered_once_with_documented_examples() -> None:
