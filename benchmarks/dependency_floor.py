@@ -42,10 +42,10 @@ def main() -> None:
     helper.stdin.write(json.dumps(request) + "\n")
     helper.stdin.flush()
     rendered = json.loads(helper.stdout.readline())
-    with open(out, "w", encoding="utf-8") as written:
-        written.write("".join(rendered[name] for name in sorted(rendered)))
     if not rendered:
         sys.exit("the helper rendered nothing")
+    with open(out, "w", encoding="utf-8") as written:
+        written.write("".join(rendered[name] for name in sorted(rendered)))
     # As labgen ends: the helper ends when its input closes, nothing waits for it or
     # for the interpreter's teardown.
     os._exit(0)
