@@ -45,6 +45,10 @@ TOOLSETS: dict[str, Toolset] = {
         Toolset("promtool", {"promtool": "github.com/prometheus/prometheus/cmd/promtool"},
                 ("github.com/prometheus/common/version.Version=3.14.0",)),
         Toolset("kubeconform", {"kubeconform": "github.com/yannh/kubeconform/cmd/kubeconform"}),
+        # One binary; it runs as the controller or the repo-server by the name it is run as
+        # (a link named argocd-application-controller or argocd-repo-server).
+        Toolset("argocd", {"argocd": "github.com/argoproj/argo-cd/v3/cmd"},
+                ("github.com/argoproj/argo-cd/v3/common.version=3.5.1",)),
     )
 }
 
